@@ -1,0 +1,105 @@
+"""The pipeline the CLI and the server share: load -> map -> write.
+
+Outputs are rendered in memory first and only then renamed into place one
+by one, so a build that fails (bad records, a full disk) leaves the files
+of the previous build intact.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import DataError, Finding, Severity
+from kg.export import SUFFIX, serialize, write_atomic
+from kg.iris import Minter
+from kg.mapping import Mapped, Triple, map_corpus
+from kg.namespaces import DEFAULT_BASE
+from kg.records import Corpus, load_corpus
+from kg.resources import ontology_file
+
+BUILD_FORMATS = ("ttl", "nt", "jsonld")
+ONTOLOGY_FILES = ("ccus.ttl", "vocabularies.ttl", "context.jsonld")
+STEM = "ccus-kg"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class KnowledgeGraph:
+    """A loaded and mapped corpus: the records, the triples, the findings."""
+
+    corpus: Corpus
+    mapped: Mapped
+    base: str = DEFAULT_BASE
+    seconds: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def triples(self) -> list[Triple]:
+        return self.mapped.triples
+
+    @property
+    def minter(self) -> Minter:
+        return Minter(self.base)
+
+    def counts(self) -> dict[str, int]:
+        """Severity -> number of findings, every severity present."""
+        counter = Counter(f.severity.value for f in self.findings)
+        return {s.value: counter.get(s.value, 0) for s in Severity}
+
+    def summary(self) -> dict[str, object]:
+        """The one-line summary as data (records, triples, findings, seconds)."""
+        counts = self.counts()
+        return {
+            "records": len(self.corpus.records),
+            "files": self.corpus.files,
+            "policies": len(self.corpus.policies()),
+            "languages": sorted({r.lang for r in self.corpus.records}),
+            "triples": len(set(self.triples)),
+            "errors": counts["violation"],
+            "warnings": counts["warning"],
+            "info": counts["info"],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
+         ) -> KnowledgeGraph:
+    """Read and map a corpus; every problem becomes a finding, none is raised."""
+    started = time.perf_counter()
+    corpus = load_corpus(Path(seeds), progress=progress)
+    mapped = map_corpus(corpus, Minter(base))
+    findings = sorted(corpus.findings + mapped.findings, key=_finding_order)
+    return KnowledgeGraph(corpus, mapped, base, time.perf_counter() - started, findings)
+
+
+def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool = False,
+          progress: Progress | None = None) -> KnowledgeGraph:
+    """Load, map and write the dumps plus the ontology into ``out``.
+
+    Raises DataError (exit 1) without writing anything when the corpus has
+    violations, unless ``allow_invalid``.
+    """
+    started = time.perf_counter()
+    kg = load(seeds, base, progress)
+    if kg.counts()["violation"] and not allow_invalid:
+        raise DataError(f"{kg.counts()['violation']} violation(s) in {seeds}: nothing written",
+                        kg.findings)
+    rendered = {f"{STEM}{SUFFIX[fmt]}": serialize(kg.triples, fmt, base) for fmt in BUILD_FORMATS}
+    for name in ONTOLOGY_FILES:
+        rendered[name] = ontology_file(name).read_text(encoding="utf-8")
+    for name, text in rendered.items():
+        write_atomic(Path(out) / name, text)
+    kg.seconds = time.perf_counter() - started
+    return kg
+
+
+def _finding_order(finding: Finding) -> tuple[str, int, str, str]:
+    return (finding.file, finding.line or 0, finding.field, finding.message)
+
+
+__all__ = ["BUILD_FORMATS", "KnowledgeGraph", "build", "load"]

@@ -1,0 +1,28 @@
+"""The `ccus-kg` command line: one click group, a module per command group.
+
+Command bodies call `kg.*` and translate errors into messages and exit
+codes (0 ok, 1 the data has violations, 2 bad usage or unreadable input).
+"""
+
+from __future__ import annotations
+
+import click
+
+from kg import __version__
+
+from .build_cmd import build_command, export_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ccus-kg")
+def main() -> None:
+    """ccus-kg: a knowledge graph of CCUS policy instruments.
+
+    Example: ccus-kg build --seeds seeds
+    """
+
+
+main.add_command(build_command)
+main.add_command(export_command)
+
+__all__ = ["main"]

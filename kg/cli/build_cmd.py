@@ -1,0 +1,116 @@
+"""`ccus-kg build` and `ccus-kg export`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kg.build import build, load
+from kg.errors import DataError
+from kg.export import FORMATS, serialize, write_atomic
+
+from .common import (
+    base_option,
+    err,
+    format_option,
+    handle_errors,
+    out,
+    print_findings,
+    print_json,
+    seeds_option,
+)
+
+PROGRESS_FROM = 500  # records: below this a bar only flickers
+
+
+class _Bar:
+    """A rich progress bar on stderr for long corpora, silent otherwise."""
+
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_FROM or not err.is_terminal:
+            return
+        if self.progress is None:
+            self.progress = Progress(TextColumn("reading records"), BarColumn(),
+                                     TextColumn("{task.completed}/{task.total}"),
+                                     TimeElapsedColumn(), console=err, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("records", total=total)
+        self.progress.update(self.task, completed=done)
+        if done == total:
+            self.progress.stop()
+
+
+@click.command("build")
+@seeds_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+              show_default=True, help="Folder the dumps and the ontology are written to.")
+@click.option("--allow-invalid", is_flag=True, help="Write the dumps even when records have violations.")
+@base_option
+@format_option("text", "json")
+@handle_errors
+def build_command(seeds: Path, out_dir: Path, allow_invalid: bool, base: str, fmt: str) -> None:
+    """Build the knowledge graph: read the records, map them, write the dumps.
+
+    Writes ccus-kg.ttl, ccus-kg.nt, ccus-kg.jsonld and the ontology into
+    --out, atomically. Exit 1 (nothing written) when a record has violations.
+
+    Example: ccus-kg build --seeds seeds --out build
+    """
+    try:
+        kg = build(seeds, out_dir, base=base, allow_invalid=allow_invalid, progress=_Bar())
+    except DataError as exc:
+        if fmt == "json":
+            print_json({"ok": False, "message": str(exc),
+                        "findings": [f.as_dict() for f in exc.findings]})
+            sys.exit(exc.exit_code)
+        raise
+    summary = {**kg.summary(), "out": str(out_dir)}
+    if fmt == "json":
+        print_json({"ok": True, **summary, "findings": [f.as_dict() for f in kg.findings]})
+    else:
+        print_findings(kg.findings)
+        out.print(_summary_line(summary))
+    if summary["errors"]:
+        sys.exit(1)
+
+
+def _summary_line(s: dict[str, object]) -> str:
+    return (f"built {s['records']} records ({s['policies']} policies, "
+            f"{'+'.join(s['languages'])}) -> {s['triples']} triples; "  # type: ignore[arg-type]
+            f"{s['errors']} errors, {s['warnings']} warnings, {s['info']} notes; "
+            f"{s['seconds']:.2f} s -> {s['out']}/")
+
+
+@click.command("export")
+@seeds_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="ttl", show_default=True,
+              help="Serialisation.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write here (atomically) instead of stdout.")
+@base_option
+@handle_errors
+def export_command(seeds: Path, fmt: str, output: Path | None, base: str) -> None:
+    """Export the knowledge graph, byte-identical from run to run.
+
+    Problems in the records go to stderr; bad records are left out and the
+    exit code is 1.
+
+    Example: ccus-kg export --format jsonld -o ccus-kg.jsonld
+    """
+    kg = load(seeds, base)
+    print_findings(kg.findings)
+    text = serialize(kg.triples, fmt, base)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, text)
+    if kg.counts()["violation"]:
+        sys.exit(1)

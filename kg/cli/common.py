@@ -1,0 +1,100 @@
+"""What every command shares: options, error handling, finding output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from kg.errors import DataError, Finding, KgError, Severity
+from kg.namespaces import DEFAULT_BASE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+STYLE = {Severity.VIOLATION: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def seeds_option(func: F) -> F:
+    """--seeds DIR, default ./seeds."""
+    return click.option(
+        "--seeds", type=click.Path(path_type=Path, file_okay=False), default=Path("seeds"),
+        show_default=True, help="Folder of policy records (flat, or en/ zh/ … language folders).",
+    )(func)
+
+
+def base_option(func: F) -> F:
+    """--base IRI for minted resources."""
+    return click.option(
+        "--base", default=DEFAULT_BASE, show_default=True, metavar="IRI",
+        help="Base IRI under which policy, cluster and jurisdiction IRIs are minted.",
+    )(func)
+
+
+def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
+    """--format with the given choices."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+                        show_default=True, help="Output format.")
+
+
+def handle_errors(func: F) -> F:
+    """Turn our errors into one clean message and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DataError as exc:
+            print_findings(exc.findings, stream=err)
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            sys.exit(exc.exit_code)
+        except KgError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            sys.exit(exc.exit_code)
+        except OSError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so in one line unless asked for the trace
+            if os.environ.get("CCUS_KG_DEBUG"):
+                raise
+            err.print(f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                      "(set CCUS_KG_DEBUG=1 for the traceback)")
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_findings(findings: Iterable[Finding], stream: Console = err) -> None:
+    """One line per finding: file:line: field: message, coloured by severity."""
+    for finding in findings:
+        style = STYLE[finding.severity]
+        stream.print(f"[{style}]{finding.severity.value}[/{style}] {escape(str(finding))}")
+
+
+def print_json(data: Any) -> None:
+    """Machine output: plain JSON on stdout, no colour, no wrapping."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+__all__ = [
+    "base_option",
+    "err",
+    "format_option",
+    "handle_errors",
+    "out",
+    "print_findings",
+    "print_json",
+    "seeds_option",
+]

@@ -1,0 +1,285 @@
+"""Deterministic serialisations: the same graph always gives the same bytes.
+
+Turtle, TriG and N-Triples are written here (sorted, grouped by subject,
+with the fixed prefix table) because rdflib's writers order by hash and
+pick prefixes by use, which makes dumps differ between runs. JSON-LD and
+RDF/XML is written here too; JSON-LD comes from rdflib, normalised after.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import ExportError
+from kg.iris import Minter
+from kg.namespaces import DEFAULT_BASE, RDF, XSD, prefixes
+from kg.resources import ontology_file
+
+Triple = tuple[Node, Node, Node]
+FORMATS = ("ttl", "nt", "jsonld", "trig", "xml")
+SUFFIX = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig", "xml": ".rdf"}
+MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "trig": "application/trig",
+    "xml": "application/rdf+xml",
+}
+
+_PN_LOCAL = re.compile(r"^(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_\-.]|%[0-9A-Fa-f]{2})*$")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "\b": "\\b", "\f": "\\f"}
+_ESCAPE_RE = re.compile(r'[\\"\n\r\t\b\f]')
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_XML_ENTITIES = {"\r": "&#13;"}
+
+
+def _quote(text: str) -> str:
+    return '"' + _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text) + '"'
+
+
+class _Namer:
+    """Prefixed names under the fixed prefix table, else full IRIs."""
+
+    def __init__(self, base: str):
+        self.table = prefixes(base)
+        # Longest namespace first so policy: wins over a shorter enclosing one.
+        self.order = sorted(self.table.items(), key=lambda kv: -len(kv[1]))
+        self.cache: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        hit = self.cache.get(iri)
+        if hit is None:
+            hit = f"<{iri}>"
+            for prefix, ns in self.order:
+                if iri.startswith(ns):
+                    local = iri[len(ns):]
+                    if local == "" or (_PN_LOCAL.match(local) and not local.endswith(".")):
+                        hit = f"{prefix}:{local}"
+                        break
+            self.cache[iri] = hit
+        return hit
+
+    def term(self, node: Node) -> str:
+        if isinstance(node, URIRef):
+            return self.iri(str(node))
+        if isinstance(node, Literal):
+            return _literal(node, self.iri)
+        raise ExportError(f"blank node {node!r} in the graph: every node needs a minted IRI")
+
+
+def _literal(node: Literal, iri: Callable[[str], str], bare_integers: bool = True) -> str:
+    text = str(node)
+    if node.language:
+        return f"{_quote(text)}@{node.language}"
+    if node.datatype is None or node.datatype == XSD.string:
+        return _quote(text)
+    if bare_integers and node.datatype == XSD.integer and _INTEGER.match(text):
+        return text
+    return f"{_quote(text)}^^{iri(str(node.datatype))}"
+
+
+def _nt_term(node: Node) -> str:
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        return _literal(node, lambda i: f"<{i}>", bare_integers=False)
+    raise ExportError(f"blank node {node!r} in the graph: every node needs a minted IRI")
+
+
+def _sort_key(node: Node) -> tuple[int, str, str, str]:
+    if isinstance(node, URIRef):
+        return (0, str(node), "", "")
+    if isinstance(node, Literal):
+        return (1, str(node), node.language or "", str(node.datatype or ""))
+    return (2, str(node), "", "")
+
+
+def _grouped(triples: Iterable[Triple]) -> list[tuple[Node, list[tuple[Node, list[Node]]]]]:
+    by_subject: dict[Node, dict[Node, set[Node]]] = {}
+    for s, p, o in triples:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            raise ExportError("blank node in the graph: every node needs a minted IRI")
+        by_subject.setdefault(s, {}).setdefault(p, set()).add(o)
+    out = []
+    for s in sorted(by_subject, key=_sort_key):
+        preds = by_subject[s]
+        order = sorted(preds, key=lambda p: (p != RDF.type, str(p)))
+        out.append((s, [(p, sorted(preds[p], key=_sort_key)) for p in order]))
+    return out
+
+
+def turtle(triples: Iterable[Triple], base: str = DEFAULT_BASE, indent: str = "") -> str:
+    """Turtle grouped by subject, sorted, with every fixed prefix declared."""
+    namer = _Namer(base)
+    lines = [f"@prefix {p}: <{ns}> ." for p, ns in namer.table.items()] if not indent else []
+    if lines:
+        lines.append("")
+    lines.extend(_turtle_body(triples, namer, indent))
+    return "\n".join(lines) + "\n"
+
+
+def _turtle_body(triples: Iterable[Triple], namer: _Namer, indent: str) -> list[str]:
+    lines: list[str] = []
+    for subject, preds in _grouped(triples):
+        lines.append(indent + namer.term(subject))
+        for i, (p, objs) in enumerate(preds):
+            verb = "a" if p == RDF.type else namer.term(p)
+            rendered = [namer.term(o) for o in objs]
+            end = " ." if i == len(preds) - 1 else " ;"
+            joiner = ",\n" + indent + "        "
+            lines.append(f"{indent}    {verb} {joiner.join(rendered)}{end}")
+        lines.append("")
+    return lines
+
+
+def trig(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
+    """TriG: the same Turtle inside the one named graph the project publishes."""
+    namer = _Namer(base)
+    head = [f"@prefix {p}: <{ns}> ." for p, ns in namer.table.items()]
+    graph = Minter(base).graph()
+    body = _turtle_body(triples, namer, "    ")
+    while body and body[-1] == "":
+        body.pop()
+    return "\n".join([*head, "", f"<{graph}> {{", *body, "}"]) + "\n"
+
+
+def ntriples(triples: Iterable[Triple]) -> str:
+    """N-Triples, one sorted line per distinct triple."""
+    lines = sorted({f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples})
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _sorted_graph(triples: Iterable[Triple], base: str) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in prefixes(base).items():
+        graph.bind(prefix, ns)
+    for s, preds in _grouped(triples):
+        for p, objs in preds:
+            for o in objs:
+                graph.add((s, p, o))
+    return graph
+
+
+def jsonld(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
+    """Compacted JSON-LD under the shipped context, nodes sorted by @id."""
+    context = json.loads(ontology_file("context.jsonld").read_text(encoding="utf-8"))["@context"]
+    graph = _sorted_graph(triples, base)
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    doc = json.loads(text)
+    nodes = doc.get("@graph", [doc] if "@id" in doc else [])
+    nodes = [_normalise_json(n) for n in nodes]
+    nodes.sort(key=lambda n: str(n.get("@id", "")))
+    out = {"@context": context, "@graph": nodes}
+    return json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _normalise_json(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _normalise_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_normalise_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def rdfxml(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
+    """RDF/XML, one sorted rdf:Description per subject (rdflib's writer is hash-ordered)."""
+    table = dict(prefixes(base))
+    order = sorted(table.items(), key=lambda kv: -len(kv[1]))
+    extra: dict[str, str] = {}
+
+    def qname(iri: str) -> str:
+        for prefix, ns in order:
+            local = iri[len(ns):]
+            if iri.startswith(ns) and _NCNAME.match(local):
+                return f"{prefix}:{local}"
+        cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+        ns, local = iri[:cut], iri[cut:]
+        if not _NCNAME.match(local):
+            raise ExportError(f"predicate <{iri}> cannot be written as an RDF/XML element name")
+        prefix = extra.setdefault(ns, f"ns{len(extra) + 1}")
+        return f"{prefix}:{local}"
+
+    body: list[str] = []
+    for subject, preds in _grouped(triples):
+        body.append(f"  <rdf:Description rdf:about={quoteattr(str(subject))}>")
+        for p, objs in preds:
+            name = qname(str(p))
+            for o in objs:
+                if isinstance(o, URIRef):
+                    body.append(f"    <{name} rdf:resource={quoteattr(str(o))}/>")
+                    continue
+                attrs = ""
+                if isinstance(o, Literal) and o.language:
+                    attrs = f" xml:lang={quoteattr(o.language)}"
+                elif isinstance(o, Literal) and o.datatype and o.datatype != XSD.string:
+                    attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
+                body.append(f"    <{name}{attrs}>{xml_escape(str(o), _XML_ENTITIES)}</{name}>")
+        body.append("  </rdf:Description>")
+    spaces = [*table.items(), *((prefix, ns) for ns, prefix in extra.items())]
+    head = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    head += [f"    xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in spaces]
+    head[-1] += ">"
+    return "\n".join([*head, *body, "</rdf:RDF>"]) + "\n"
+
+
+def serialize(triples: Iterable[Triple], fmt: str, base: str = DEFAULT_BASE) -> str:
+    """The graph in one of FORMATS, deterministically."""
+    if fmt == "ttl":
+        return turtle(triples, base)
+    if fmt == "nt":
+        return ntriples(triples)
+    if fmt == "trig":
+        return trig(triples, base)
+    if fmt == "jsonld":
+        return jsonld(triples, base)
+    if fmt == "xml":
+        return rdfxml(triples, base)
+    raise ExportError(f"unknown format '{fmt}': choose one of {', '.join(FORMATS)}")
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write via a temp file in the same folder and rename: never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump(triples: Iterable[Triple], fmt: str, path: Path, base: str = DEFAULT_BASE) -> None:
+    """serialize() + atomic write."""
+    write_atomic(path, serialize(triples, fmt, base))
+
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "SUFFIX",
+    "dump",
+    "jsonld",
+    "ntriples",
+    "rdfxml",
+    "serialize",
+    "trig",
+    "turtle",
+    "write_atomic",
+]

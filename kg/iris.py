@@ -1,0 +1,89 @@
+"""Mint instance IRIs from record ids and names: the one place that does.
+
+IRIs are pure functions of their inputs (never counters or blank nodes), so
+two builds of the same corpus give the same graph byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote, unquote
+
+from rdflib import URIRef
+
+from kg.namespaces import DEFAULT_BASE, ONTOLOGY_IRI
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def slugify(name: str) -> str:
+    """A stable, readable slug: NFKC, case-folded, punctuation runs to '-'.
+
+    >>> slugify("EU CCS Directive  Implementation")
+    'eu-ccs-directive-implementation'
+    >>> slugify("CCUS+倡议")
+    'ccus-倡议'
+    """
+    text = unicodedata.normalize("NFKC", name).casefold().replace("_", " ")
+    return _NON_WORD.sub("-", text).strip("-")
+
+
+def _segment(text: str) -> str:
+    # Percent-encode everything outside unreserved ASCII so IRIs are also URIs.
+    return quote(text, safe="-._~")
+
+
+class Minter:
+    """Mints every instance IRI under one configurable base."""
+
+    def __init__(self, base: str = DEFAULT_BASE):
+        if not base.endswith("/"):
+            base += "/"
+        self.base = base
+
+    def policy(self, policy_id: str) -> URIRef:
+        return URIRef(f"{self.base}policy/{_segment(policy_id)}")
+
+    def assessment(self, policy_id: str, dimension: str) -> URIRef:
+        return URIRef(f"{self.policy(policy_id)}/assessment/{_segment(dimension)}")
+
+    def milestone(self, policy_id: str, position: int) -> URIRef:
+        return URIRef(f"{self.policy(policy_id)}/milestone/{position}")
+
+    def source_record(self, policy_id: str, lang: str) -> URIRef:
+        return URIRef(f"{self.policy(policy_id)}/record/{_segment(lang)}")
+
+    def extra(self, policy_id: str, path: str) -> URIRef:
+        return URIRef(f"{self.policy(policy_id)}/extra/{_segment(path)}")
+
+    def cluster(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}cluster/{_segment(slugify(name))}")
+
+    def jurisdiction(self, code: str) -> URIRef:
+        return URIRef(f"{self.base}jurisdiction/{_segment(code)}")
+
+    def agent(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}agent/{_segment(slugify(name))}")
+
+    def dataset(self) -> URIRef:
+        return URIRef(f"{self.base}dataset")
+
+    def graph(self) -> URIRef:
+        """The named graph that TriG exports and `push` write into."""
+        return URIRef(f"{self.base}graph/ccus-kg")
+
+    def policy_id(self, iri: str) -> str | None:
+        """The record id behind a policy IRI, or None for any other IRI."""
+        prefix = f"{self.base}policy/"
+        if not iri.startswith(prefix):
+            return None
+        rest = iri[len(prefix):]
+        return None if "/" in rest else unquote(rest)
+
+
+def ontology_iri() -> URIRef:
+    return URIRef(ONTOLOGY_IRI)
+
+
+__all__ = ["Minter", "ontology_iri", "slugify"]

@@ -1,0 +1,191 @@
+"""Every vocabulary IRI ccus-kg uses: the only module that writes one.
+
+The CCUS vocabulary is a ``DefinedNamespace`` with ``_fail = True`` so a
+misspelt term fails at import time instead of minting a silent new IRI.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
+
+ONTOLOGY_IRI = "https://w3id.org/ccus-kg/ontology"
+DEFAULT_BASE = "https://w3id.org/ccus-kg/id/"
+
+
+class CCUS(DefinedNamespace):
+    """The CCUS policy ontology (``ontology/ccus.ttl`` declares each term)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # classes
+    Policy: URIRef
+    Cluster: URIRef
+    DimensionAssessment: URIRef
+    Jurisdiction: URIRef
+    Milestone: URIRef
+    SourceRecord: URIRef
+    ExtraField: URIRef
+    Dimension: URIRef
+    Status: URIRef
+    Category: URIRef
+    LegalWeight: URIRef
+    ReviewStatus: URIRef
+    # lineage and clusters
+    supersedes: URIRef
+    supersededBy: URIRef
+    consolidatedFrom: URIRef
+    inCluster: URIRef
+    # assessments
+    hasAssessment: URIRef
+    dimension: URIRef
+    score: URIRef
+    evidence: URIRef
+    citation: URIRef
+    auditNote: URIRef
+    # descriptive fields
+    jurisdiction: URIRef
+    countryName: URIRef
+    issuingBody: URIRef
+    year: URIRef
+    url: URIRef
+    summary: URIRef
+    description: URIRef
+    interpretation: URIRef
+    sector: URIRef
+    relatedFacility: URIRef
+    status: URIRef
+    statusLabel: URIRef
+    category: URIRef
+    categoryLabel: URIRef
+    legalWeight: URIRef
+    legalWeightLabel: URIRef
+    rank: URIRef
+    reviewStatus: URIRef
+    reviewStatusLabel: URIRef
+    economicImpact: URIRef
+    environmentalImpact: URIRef
+    technicalImpact: URIRef
+    co2Definition: URIRef
+    crossBorderRules: URIRef
+    financialAssurance: URIRef
+    liabilityPeriod: URIRef
+    liabilityTransfer: URIRef
+    permittingLeadTime: URIRef
+    poreSpaceRights: URIRef
+    regulatoryField: URIRef
+    hasMilestone: URIRef
+    milestoneDate: URIRef
+    event: URIRef
+    currentConsolidatedVersion: URIRef
+    effectiveApplicationWindow: URIRef
+    sourcePublicationDate: URIRef
+    reviewer: URIRef
+    lastAuditDate: URIRef
+    # records as written, and what no other term holds
+    sourceFile: URIRef
+    frontMatterFormat: URIRef
+    roundTripPatch: URIRef
+    extra: URIRef
+    fieldPath: URIRef
+    value: URIRef
+
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+VANN = Namespace("http://purl.org/vocab/vann/")
+EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+# SKOS concept schemes shipped in ontology/vocabularies.ttl
+DIMENSION = Namespace(ONTOLOGY_IRI + "/dimension/")
+STATUS = Namespace(ONTOLOGY_IRI + "/status/")
+CATEGORY = Namespace(ONTOLOGY_IRI + "/category/")
+LEGAL_WEIGHT = Namespace(ONTOLOGY_IRI + "/legal-weight/")
+REVIEW_STATUS = Namespace(ONTOLOGY_IRI + "/review-status/")
+
+SCHEMES: dict[str, Namespace] = {
+    "dimension": DIMENSION,
+    "status": STATUS,
+    "category": CATEGORY,
+    "legal-weight": LEGAL_WEIGHT,
+    "review-status": REVIEW_STATUS,
+}
+
+
+def instance_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes for minted resources under a (configurable) base."""
+    return {
+        "policy": base + "policy/",
+        "cluster": base + "cluster/",
+        "jur": base + "jurisdiction/",
+        "agent": base + "agent/",
+    }
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The fixed, ordered prefix table every export and query uses."""
+    fixed = {
+        "ccus": str(CCUS._NS),
+        "ccus-dim": str(DIMENSION),
+        "ccus-status": str(STATUS),
+        "ccus-cat": str(CATEGORY),
+        "ccus-lw": str(LEGAL_WEIGHT),
+        "ccus-rs": str(REVIEW_STATUS),
+        "dcat": str(DCAT),
+        "dcterms": str(DCTERMS),
+        "eli": str(ELI),
+        "eu-country": str(EU_COUNTRY),
+        "owl": str(OWL),
+        "prov": str(PROV),
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "schema": str(SCHEMA),
+        "sh": str(SH),
+        "skos": str(SKOS),
+        "vann": str(VANN),
+        "void": str(VOID),
+        "xsd": str(XSD),
+    }
+    return {**fixed, **instance_prefixes(base)}
+
+
+__all__ = [
+    "CCUS",
+    "CATEGORY",
+    "DCAT",
+    "DCTERMS",
+    "DEFAULT_BASE",
+    "DIMENSION",
+    "ELI",
+    "EU_COUNTRY",
+    "LEGAL_WEIGHT",
+    "ONTOLOGY_IRI",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "REVIEW_STATUS",
+    "SCHEMA",
+    "SCHEMES",
+    "SH",
+    "SKOS",
+    "STATUS",
+    "VANN",
+    "VOID",
+    "XSD",
+    "instance_prefixes",
+    "prefixes",
+]

@@ -1,0 +1,491 @@
+"""Markdown + front matter -> Record, with every problem named by file and field.
+
+A corpus is read whole: each bad record becomes findings (file, line, dotted
+field path) and is skipped, never silently, while the others still load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+from frontmatter.default_handlers import JSONHandler, YAMLHandler
+
+from kg.errors import Finding, RecordError, Severity
+
+DEFAULT_LANG = "en"
+RULE_PREFIX = "ccus-kg:load/"
+
+
+class Kind(Enum):
+    """What a field holds, as the record format defines it."""
+
+    TEXT = "text"  # a string in the record's language
+    STRING = "string"  # a string with no language (codes, names of agents)
+    DATE = "date"  # YYYY-MM-DD, a real calendar date
+    PARTIAL_DATE = "partial-date"  # YYYY, YYYY-MM or YYYY-MM-DD
+    YEAR = "year"  # an integer year
+    SCORE = "score"  # an integer 0..100
+    TEXTS = "texts"  # a list of strings in the record's language
+    STRINGS = "strings"  # a list of plain strings
+    IDS = "ids"  # a list of policy ids
+    ID = "id"  # one policy id, or "" for none
+    MILESTONES = "milestones"  # a list of {date, event}
+
+
+DIMENSIONS = ("incentive", "market", "mrv", "statutory", "strategic", "technical")
+REGULATORY = (
+    "co2_definition",
+    "cross_border_rules",
+    "financial_assurance",
+    "liability_period",
+    "liability_transfer",
+    "permitting_lead_time",
+    "pore_space_rights",
+)
+IMPACTS = ("economic", "environmental", "technical")
+ASSESSMENT_FIELDS = {
+    "score": Kind.SCORE,
+    "label": Kind.TEXT,
+    "evidence": Kind.TEXT,
+    "citation": Kind.TEXT,
+    "auditNote": Kind.TEXT,
+}
+
+# The record format: every known field and its kind.  Anything else a record
+# holds is an unknown field, kept by the mapping under ccus:extra.
+SCHEMA: dict[str, Kind] = {
+    "id": Kind.STRING,
+    "title": Kind.TEXT,
+    "country": Kind.TEXT,
+    "jurisdiction": Kind.STRING,
+    "language": Kind.STRING,
+    "source": Kind.TEXT,
+    "pubDate": Kind.DATE,
+    "year": Kind.YEAR,
+    "status": Kind.TEXT,
+    "category": Kind.TEXT,
+    "legalWeight": Kind.TEXT,
+    "reviewStatus": Kind.TEXT,
+    "url": Kind.STRING,
+    "description": Kind.TEXT,
+    "interpretation": Kind.TEXT,
+    "sectors": Kind.TEXTS,
+    "relatedFacilities": Kind.STRINGS,
+    **{f"analysis.{d}.{f}": k for d in DIMENSIONS for f, k in ASSESSMENT_FIELDS.items()},
+    **{f"impactAnalysis.{i}": Kind.TEXT for i in IMPACTS},
+    **{f"regulatory.{r}": Kind.TEXT for r in REGULATORY},
+    "evolution.supersedes": Kind.IDS,
+    "evolution.supersededBy": Kind.ID,
+    "evolution.consolidatedFrom": Kind.IDS,
+    "evolution.clusters": Kind.TEXTS,
+    "evolution.milestones": Kind.MILESTONES,
+    "evolution.currentConsolidatedVersion": Kind.TEXT,
+    "evolution.effectiveApplicationWindow": Kind.STRING,
+    "evolution.sourcePublicationDate": Kind.DATE,
+    "provenance.author": Kind.STRING,
+    "provenance.reviewer": Kind.STRING,
+    "provenance.lastAuditDate": Kind.DATE,
+}
+# Groups: known dicts whose members are listed above.
+GROUPS = frozenset(
+    {"analysis", "impactAnalysis", "regulatory", "evolution", "provenance"}
+    | {f"analysis.{d}" for d in DIMENSIONS}
+)
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_LANG_DIR = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass
+class Record:
+    """One record file as written: front matter (dates as ISO text) and body."""
+
+    id: str
+    lang: str
+    path: Path
+    rel: str
+    data: dict[str, Any]
+    body: str
+    format: str = "json"
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        """The value at a dotted path, or ``default`` when any step is missing."""
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+
+@dataclass
+class Corpus:
+    """The records of one corpus folder plus everything wrong with it."""
+
+    root: Path
+    records: list[Record] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+    def policies(self) -> dict[str, list[Record]]:
+        """Records grouped by id: one policy, one record per language."""
+        out: dict[str, list[Record]] = {}
+        for record in self.records:
+            out.setdefault(record.id, []).append(record)
+        return out
+
+
+def is_language_folder(name: str) -> bool:
+    """True for a folder named by a language tag (``en``, ``zh``, ``pt-BR``)."""
+    if not _LANG_DIR.match(name):
+        return False
+    primary = name.split("-")[0]
+    if len(primary) == 2:
+        return pycountry.languages.get(alpha_2=primary) is not None
+    return pycountry.languages.get(alpha_3=primary) is not None
+
+
+def iter_files(root: Path) -> Iterator[Path]:
+    """Every ``*.md`` below root in a stable order (README files excepted)."""
+    for path in sorted(root.rglob("*.md")):
+        if path.is_file() and path.name.lower() != "readme.md":
+            yield path
+
+
+def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) -> Corpus:
+    """Read every record under ``root``; problems become findings, not exceptions."""
+    root = Path(root)
+    if not root.exists():
+        raise RecordError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise RecordError(f"{root}: not a folder of records")
+    corpus = Corpus(root=root)
+    seen: dict[tuple[str, str], str] = {}
+    paths = list(iter_files(root))
+    for done, path in enumerate(paths, start=1):
+        corpus.files += 1
+        if progress is not None:
+            progress(done, len(paths))
+        record, findings = load_record(path, root)
+        corpus.findings.extend(findings)
+        if record is None:
+            continue
+        key = (record.id, record.lang)
+        if key in seen:
+            corpus.findings.append(
+                _finding(record.rel, _line(path, "id"), "id", "duplicate-id",
+                         f"id '{record.id}' ({record.lang}) is also used by {seen[key]}",
+                         record.id)
+            )
+            continue
+        seen[key] = record.rel
+        corpus.records.append(record)
+    corpus.records.sort(key=lambda r: (r.id, r.lang))
+    return corpus
+
+
+def load_record(path: Path, root: Path | None = None) -> tuple[Record | None, list[Finding]]:
+    """Read one file; return the record (None when it is unusable) and its findings."""
+    root = root or path.parent
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    display = _display(path, root)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [_finding(display, line, "", "encoding",
+                               f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if not text.strip():
+        return None, [_finding(display, None, "", "empty", "the file is empty")]
+    parsed = parse_front_matter(text, display)
+    if isinstance(parsed, Finding):
+        return None, [parsed]
+    data, body, fmt = parsed
+    data = _normalise(data)
+    findings = check(data, display, text)
+    stem = path.stem
+    record_id = data.get("id")
+    if isinstance(record_id, str) and record_id and record_id != stem:
+        findings.append(_finding(display, locate(text, "id"), "id", "id-filename",
+                                 f"id '{record_id}' differs from the file name '{path.name}'",
+                                 record_id))
+    if findings:
+        rid = record_id if isinstance(record_id, str) else ""
+        return None, [_with_record(f, rid) for f in findings]
+    lang = _language(rel, data)
+    return Record(id=record_id, lang=lang, path=path, rel=rel, data=data, body=body,
+                  format=fmt), []
+
+
+def parse_front_matter(text: str, display: str) -> tuple[dict[str, Any], str, str] | Finding:
+    """Split and parse the front matter (JSON or YAML) with python-frontmatter."""
+    if not text.startswith("---"):
+        return _finding(display, 1, "", "front-matter",
+                        "no front matter: the file must start with a '---' line")
+    handler = YAMLHandler()
+    try:
+        fm, body = handler.split(text)
+    except ValueError:
+        return _finding(display, 1, "", "front-matter",
+                        "front matter is not closed by a second '---' line")
+    # JSON when it parses as JSON; otherwise YAML (which also covers YAML's
+    # flow style, '{' with single quotes, as the CCUS Policy Hub writes it).
+    lead = 0 if fm.startswith("\n") else 1
+    json_error: json.JSONDecodeError | None = None
+    if fm.lstrip().startswith("{"):
+        try:
+            return _mapping(JSONHandler().load(fm), display, body, "json")
+        except json.JSONDecodeError as exc:
+            json_error = exc
+    try:
+        data = handler.load(fm)
+    except yaml.YAMLError as exc:
+        if json_error is not None and re.match(r'\s*\{\s*"', fm):
+            return _finding(display, json_error.lineno + lead, "", "front-matter",
+                            f"front matter is not valid JSON: {json_error.msg}")
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + lead if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return _finding(display, line, "", "front-matter",
+                        f"front matter is not valid YAML: {problem}")
+    return _mapping(data, display, body, "yaml")
+
+
+def _mapping(data: Any, display: str, body: str, fmt: str
+             ) -> tuple[dict[str, Any], str, str] | Finding:
+    if not isinstance(data, dict):
+        return _finding(display, 2, "", "front-matter",
+                        f"front matter must be a mapping of fields, got {_type_name(data)}")
+    return data, body.strip(), fmt
+
+
+def check(data: dict[str, Any], display: str, text: str) -> list[Finding]:
+    """Every structural problem of one record's front matter, in field order."""
+    findings: list[Finding] = []
+
+    def bad(path: str, rule: str, message: str) -> None:
+        findings.append(_finding(display, locate(text, path), path, rule, message))
+
+    for required in ("id", "title"):
+        value = data.get(required)
+        if value is None or value == "":
+            bad(required, "required", f"{required} is required")
+    for group in sorted(GROUPS):
+        value = _get(data, group)
+        if value is not None and not isinstance(value, dict):
+            bad(group, "type", f"{group} must be a mapping of fields, got {_type_name(value)}")
+    for path, kind in SCHEMA.items():
+        value = _get(data, path)
+        if value is None:
+            continue
+        for sub, message, rule in _check_value(path, kind, value):
+            bad(sub, rule, message)
+    return findings
+
+
+def _check_value(path: str, kind: Kind, value: Any) -> Iterator[tuple[str, str, str]]:
+    if kind in (Kind.TEXT, Kind.STRING, Kind.ID):
+        if not isinstance(value, str):
+            yield path, f"{path} must be a string, got {_describe(value)}", "type"
+    elif kind is Kind.DATE:
+        if not isinstance(value, str) or not _is_date(value):
+            yield path, f"{path} must be a real date YYYY-MM-DD, got {_describe(value)}", "date"
+    elif kind is Kind.PARTIAL_DATE:
+        if not isinstance(value, str) or not _is_partial_date(value):
+            yield path, (f"{path} must be a date YYYY, YYYY-MM or YYYY-MM-DD, "
+                         f"got {_describe(value)}"), "date"
+    elif kind is Kind.YEAR:
+        if isinstance(value, bool) or not isinstance(value, int):
+            yield path, f"{path} must be an integer year, got {_describe(value)}", "type"
+    elif kind is Kind.SCORE:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            yield path, f"{path} must be an integer from 0 to 100, got {_describe(value)}", "score"
+    elif kind in (Kind.TEXTS, Kind.STRINGS, Kind.IDS):
+        if not isinstance(value, list):
+            yield path, f"{path} must be a list, got {_describe(value)}", "type"
+            return
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                yield f"{path}[{i}]", f"{path}[{i}] must be a string, got {_describe(item)}", "type"
+    elif kind is Kind.MILESTONES:
+        if not isinstance(value, list):
+            yield path, f"{path} must be a list, got {_describe(value)}", "type"
+            return
+        for i, item in enumerate(value):
+            where = f"{path}[{i}]"
+            if not isinstance(item, dict):
+                yield where, f"{where} must be a mapping with date and event, got {_describe(item)}", "type"
+                continue
+            yield from _check_value(f"{where}.date", Kind.PARTIAL_DATE, item.get("date"))
+            yield from _check_value(f"{where}.event", Kind.TEXT, item.get("event"))
+
+
+def locate(text: str, dotted: str) -> int | None:
+    """The 1-based line of a field in a record's text, when it can be found.
+
+    Works for JSON and YAML front matter alike (JSON is read as YAML here).
+    """
+    if not text.startswith("---"):
+        return None
+    end = text.find("\n---", 3)
+    fm = text[3:end] if end > 0 else text[3:]
+    try:
+        node = yaml.compose(fm)
+    except yaml.YAMLError:
+        return None
+    steps = re.findall(r"[^.\[\]]+|\[\d+\]", dotted)
+    line = None
+    for step in steps:
+        if node is None:
+            break
+        if step.startswith("["):
+            if not isinstance(node, yaml.SequenceNode):
+                break
+            index = int(step[1:-1])
+            if index >= len(node.value):
+                break
+            node = node.value[index]
+            line = node.start_mark.line
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            break
+        for key, value in node.value:
+            if key.value == step:
+                line = key.start_mark.line
+                node = value
+                break
+        else:
+            break
+    return None if line is None else line + 1
+
+
+def field_line(path: Path, dotted: str) -> int | None:
+    """The line of a field in a record file (re-read: only needed when reporting)."""
+    try:
+        text = path.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return None
+    return locate(text.removeprefix("\ufeff").replace("\r\n", "\n"), dotted)
+
+
+def _normalise(value: Any) -> Any:
+    # YAML yields native dates; records keep their ISO text so JSON and YAML agree.
+    if isinstance(value, dict):
+        return {str(k): _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _language(rel: str, data: dict[str, Any]) -> str:
+    parts = rel.split("/")
+    if len(parts) > 1 and is_language_folder(parts[0]):
+        return parts[0]
+    lang = data.get("language")
+    return lang if isinstance(lang, str) and lang else DEFAULT_LANG
+
+
+def _is_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_partial_date(value: str) -> bool:
+    if not _PARTIAL.match(value):
+        return False
+    if len(value) == 10:
+        return _is_date(value)
+    if len(value) == 7:
+        return 1 <= int(value[5:7]) <= 12
+    return True
+
+
+def _get(data: dict[str, Any], dotted: str) -> Any:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else type(value).__name__
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        return _type_name(value)
+    if isinstance(value, str):
+        return repr(value)
+    return f"{_type_name(value)} {json.dumps(value)}" if value is not None else "nothing"
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _finding(file: str, line: int | None, field_path: str, rule: str, message: str,
+             record: str = "") -> Finding:
+    return Finding(file=file, line=line, field=field_path, severity=Severity.VIOLATION,
+                   message=message, rule=RULE_PREFIX + rule, record=record)
+
+
+def _with_record(finding: Finding, record_id: str) -> Finding:
+    if finding.record or not record_id:
+        return finding
+    return Finding(**{**finding.__dict__, "record": record_id})
+
+
+def _line(path: Path, dotted: str) -> int | None:
+    return field_line(path, dotted)
+
+
+__all__ = [
+    "Corpus",
+    "DIMENSIONS",
+    "IMPACTS",
+    "Kind",
+    "REGULATORY",
+    "Record",
+    "SCHEMA",
+    "field_line",
+    "is_language_folder",
+    "load_corpus",
+    "load_record",
+    "locate",
+]
