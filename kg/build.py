@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+
 from kg.errors import DataError, Finding, Severity
 from kg.export import SUFFIX, serialize, write_atomic
 from kg.iris import Minter
@@ -20,6 +22,8 @@ from kg.mapping import Mapped, Triple, map_corpus
 from kg.namespaces import DEFAULT_BASE
 from kg.records import Corpus, load_corpus
 from kg.resources import ontology_file
+from kg.sparql import GraphSource, to_graph
+from kg.vocab import vocabularies
 
 BUILD_FORMATS = ("ttl", "nt", "jsonld")
 ONTOLOGY_FILES = ("ccus.ttl", "vocabularies.ttl", "context.jsonld")
@@ -45,6 +49,18 @@ class KnowledgeGraph:
     @property
     def minter(self) -> Minter:
         return Minter(self.base)
+
+    def graph(self, with_vocabularies: bool = True) -> Graph:
+        """The graph to query: the data plus (by default) the SKOS schemes."""
+        graph = to_graph(self.triples, self.base)
+        if with_vocabularies:
+            for triple in vocabularies().graph:
+                graph.add(triple)
+        return graph
+
+    def source(self) -> GraphSource:
+        """The default SparqlSource: rdflib in memory."""
+        return GraphSource(self.graph())
 
     def counts(self) -> dict[str, int]:
         """Severity -> number of findings, every severity present."""

@@ -68,3 +68,11 @@ class DataError(KgError):
     def __init__(self, message: str, findings: list[Finding] | None = None):
         super().__init__(message)
         self.findings = findings or []
+
+
+class QueryError(KgError):
+    """A SPARQL query that cannot run: syntax (with line and column), parameters."""
+
+
+class StoreError(KgError):
+    """A store or remote endpoint that cannot be opened, read or written."""

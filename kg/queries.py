@@ -1,0 +1,206 @@
+"""The named query catalogue: ``queries/*.rq`` with typed parameters.
+
+Parameters are bound as typed RDF terms in a ``VALUES`` block placed at
+the start of the query's WHERE group, never pasted into the query text as
+strings, so a value holding SPARQL syntax stays a value, and the same
+bound query runs on rdflib, Oxigraph and any remote endpoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError
+from kg.namespaces import XSD
+from kg.resources import data_dir
+from kg.sparql import Result, SparqlSource
+
+_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_PARAM_TYPES = {
+    "xsd:string": XSD.string,
+    "xsd:date": XSD.date,
+    "xsd:integer": XSD.integer,
+    "xsd:decimal": XSD.decimal,
+    "xsd:boolean": XSD.boolean,
+    "xsd:anyURI": XSD.anyURI,
+}
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter: ``# param: ?name xsd:type required|optional "help" example=V``."""
+
+    name: str
+    type: str
+    required: bool
+    help: str = ""
+    example: str | None = None
+    default: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "type": self.type, "required": self.required,
+                "help": self.help, "example": self.example, "default": self.default}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file with its header parsed."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def examples(self) -> dict[str, str]:
+        """Parameter values from the header's examples (what `--list` shows)."""
+        return {p.name: p.example for p in self.params if p.example is not None}
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "title": self.title, "description": self.description,
+                "params": [p.as_dict() for p in self.params]}
+
+
+def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
+    """Read a ``.rq`` file and its header; a malformed header raises QueryError."""
+    text = path.read_text(encoding="utf-8")
+    title = description = ""
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line.strip())
+        if not match:
+            if line.strip() and not line.lstrip().startswith("#"):
+                break  # the header ends where the query starts
+            continue
+        key, value = match.groups()
+        if key == "title":
+            title = value.strip()
+        elif key == "description":
+            description = (description + " " + value.strip()).strip()
+        else:
+            params.append(_parse_param(value, path, number))
+    return NamedQuery(name or path.stem, path, title, description, text, tuple(params))
+
+
+def _parse_param(spec: str, path: Path, line: int) -> Param:
+    try:
+        parts = shlex.split(spec)
+    except ValueError as exc:
+        raise QueryError(f"{path}:{line}: bad param header: {exc}") from exc
+    if len(parts) < 3 or not parts[0].startswith("?") or parts[2] not in ("required", "optional"):
+        raise QueryError(f"{path}:{line}: a param header reads "
+                         '?name xsd:type required|optional "help" example=VALUE [default=VALUE]')
+    name, kind, need = parts[0][1:], parts[1], parts[2]
+    if kind not in _PARAM_TYPES:
+        raise QueryError(f"{path}:{line}: unknown parameter type {kind}; "
+                         f"use one of {', '.join(_PARAM_TYPES)}")
+    help_text, example, default = "", None, None
+    for part in parts[3:]:
+        if part.startswith("example="):
+            example = part[len("example="):]
+        elif part.startswith("default="):
+            default = part[len("default="):]
+        else:
+            help_text = (help_text + " " + part).strip()
+    return Param(name, kind, need == "required", help_text, example, default)
+
+
+def catalogue(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Every shipped named query, by name, in name order."""
+    folder = folder or data_dir("queries")
+    return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def to_term(param: Param, value: str) -> Node:
+    """A parameter value as a typed RDF term; an ill-typed value raises QueryError."""
+    datatype = _PARAM_TYPES[param.type]
+    bad = QueryError(f"parameter {param.name} must be {param.type}, got {value!r}")
+    if datatype == XSD.date:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise bad from None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise bad
+        return Literal(value, datatype=XSD.date)
+    if datatype == XSD.integer:
+        if not re.fullmatch(r"[+-]?\d+", value.strip()):
+            raise bad
+        return Literal(int(value))
+    if datatype == XSD.decimal:
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value.strip()):
+            raise bad
+        return Literal(value.strip(), datatype=XSD.decimal)
+    if datatype == XSD.boolean:
+        if value.lower() not in ("true", "false"):
+            raise bad
+        return Literal(value.lower() == "true")
+    if datatype == XSD.anyURI:
+        if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*", value):
+            raise bad
+        return URIRef(value)
+    return Literal(value)
+
+
+def bind(query: NamedQuery, values: dict[str, str]) -> str:
+    """The query text with its parameters bound in a VALUES block.
+
+    Unknown and missing-required parameters raise QueryError; an optional
+    parameter with no value and no default stays unbound (UNDEF).
+    """
+    unknown = sorted(set(values) - {p.name for p in query.params})
+    if unknown:
+        known = ", ".join(p.name for p in query.params) or "none"
+        raise QueryError(f"query '{query.name}' has no parameter {', '.join(unknown)} "
+                         f"(its parameters: {known})")
+    names: list[str] = []
+    terms: list[str] = []
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if value is None:
+            if param.required:
+                raise QueryError(f"query '{query.name}' needs --param {param.name}=VALUE "
+                                 f"({param.type}{', e.g. ' + param.example if param.example else ''})")
+            term = "UNDEF"
+        else:
+            term = to_term(param, value).n3()
+        names.append(f"?{param.name}")
+        terms.append(term)
+    if not names:
+        return query.text
+    match = _WHERE.search(_strip_comments(query.text))
+    if match is None:
+        raise QueryError(f"query '{query.name}' declares parameters but has no WHERE {{ … }} to bind them in")
+    block = f"\n  VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
+    return query.text[: match.end()] + block + query.text[match.end():]
+
+
+def _strip_comments(text: str) -> str:
+    # Blank out comments (same length) so regex offsets still index the original text.
+    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
+
+
+def run(source: SparqlSource, query: NamedQuery | str, values: dict[str, str] | None = None,
+        folder: Path | None = None) -> Result:
+    """Run a named query (or a NamedQuery) with parameters on any SparqlSource."""
+    if isinstance(query, str):
+        found = catalogue(folder).get(query)
+        if found is None:
+            raise QueryError(f"no query named '{query}'")
+        query = found
+    return source.query(bind(query, values or {}))
+
+
+__all__ = ["NamedQuery", "Param", "bind", "catalogue", "parse_query_file", "run", "to_term"]

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs, installed by the project (never by hand).
+# Each entry: a command that must exist, and the package that provides it.
+set -euo pipefail
+need=()
+check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
+# (command package) pairs are added here by the features that need them.
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

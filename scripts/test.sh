@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The README's second command: install the test dependencies, run the whole suite.
+# Idempotent; CI (.ci/run) runs exactly this on a clean clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+bash scripts/system-deps.sh
+.venv/bin/ruff check kg tests benchmarks
+.venv/bin/python -m pytest -n 2 -q "$@"
