@@ -7,10 +7,10 @@ dotted field path, so the CLI never has to print a traceback.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; the order is the order of exit-code weight."""
 
     VIOLATION = "violation"
@@ -32,7 +32,9 @@ class Finding:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        field = f" {self.field}:" if self.field else ""
+        # Messages usually start with the field already ("pubDate must be …").
+        named = not self.field or self.message.startswith(self.field)
+        field = "" if named else f" {self.field}:"
         return f"{where}:{field} {self.message}"
 
     def as_dict(self) -> dict[str, object]:

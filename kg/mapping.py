@@ -23,7 +23,7 @@ from kg.errors import Finding, Severity
 from kg.iris import Minter
 from kg.jurisdictions import resolve
 from kg.namespaces import CCUS, DCTERMS, DIMENSION, EU_COUNTRY, PROV, RDF, RDFS, SKOS, XSD
-from kg.records import DIMENSIONS, GROUPS, IMPACTS, REGULATORY, SCHEMA, Corpus, Record
+from kg.records import DIMENSIONS, GROUPS, SCHEMA, Corpus, Record
 from kg.vocab import Vocabularies, vocabularies
 
 Triple = tuple[Node, Node, Node]

@@ -163,8 +163,8 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 
 
 __all__ = [
-    "CCUS",
     "CATEGORY",
+    "CCUS",
     "DCAT",
     "DCTERMS",
     "DEFAULT_BASE",

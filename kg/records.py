@@ -223,6 +223,7 @@ def load_record(path: Path, root: Path | None = None) -> tuple[Record | None, li
                                  record_id))
     if findings:
         rid = record_id if isinstance(record_id, str) else ""
+        findings.sort(key=lambda f: (f.line or 0, f.field))
         return None, [_with_record(f, rid) for f in findings]
     lang = _language(rel, data)
     return Record(id=record_id, lang=lang, path=path, rel=rel, data=data, body=body,
@@ -255,9 +256,14 @@ def parse_front_matter(text: str, display: str) -> tuple[dict[str, Any], str, st
         if json_error is not None and re.match(r'\s*\{\s*"', fm):
             return _finding(display, json_error.lineno + lead, "", "front-matter",
                             f"front matter is not valid JSON: {json_error.msg}")
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark (where the broken construct starts) beats the
+        # problem mark, which for an unclosed quote is the end of the block.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 + lead if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        if context:
+            problem = f"{context}, {problem}"
         return _finding(display, line, "", "front-matter",
                         f"front matter is not valid YAML: {problem}")
     return _mapping(data, display, body, "yaml")
@@ -449,7 +455,9 @@ def _describe(value: Any) -> str:
         return _type_name(value)
     if isinstance(value, str):
         return repr(value)
-    return f"{_type_name(value)} {json.dumps(value)}" if value is not None else "nothing"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    return str(value) if isinstance(value, (int, float)) else _type_name(value)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -476,13 +484,13 @@ def _line(path: Path, dotted: str) -> int | None:
 
 
 __all__ = [
-    "Corpus",
     "DIMENSIONS",
     "IMPACTS",
-    "Kind",
     "REGULATORY",
-    "Record",
     "SCHEMA",
+    "Corpus",
+    "Kind",
+    "Record",
     "field_line",
     "is_language_folder",
     "load_corpus",

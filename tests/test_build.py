@@ -1,0 +1,85 @@
+"""`ccus-kg build`: the dumps, the summary, exit codes, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .conftest import FIXTURES, SEEDS, minimal_record, write_record
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_json_summary_counts(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_record(seeds, minimal_record("no-a-2014"))
+    write_record(seeds, minimal_record("no-b-2015", legalWeight="Fiscal Incentive"))
+    code, out, _ = run("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--format", "json")
+    assert code == 0
+    summary = json.loads(out)
+    assert {k: summary[k] for k in ("ok", "records", "policies", "languages", "errors", "warnings")} == {
+        "ok": True, "records": 2, "policies": 2, "languages": ["en"], "errors": 0, "warnings": 1,
+    }
+    assert summary["triples"] == len((tmp_path / "out" / "ccus-kg.nt").read_text().splitlines())
+    assert [f["field"] for f in summary["findings"]] == ["legalWeight"]
+
+
+def test_build_text_summary_line(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_record(seeds, minimal_record("no-a-2014"))
+    code, out, _ = run("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"))
+    assert code == 0
+    assert out.startswith("built 1 records (1 policies, en) -> ")
+    assert "0 errors, 0 warnings, 0 notes;" in out
+
+
+def test_failed_build_leaves_previous_outputs_intact(tmp_path: Path) -> None:
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    write_record(seeds, minimal_record("no-a-2014"))
+    assert run("build", "--seeds", str(seeds), "--out", str(out))[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    write_record(seeds, minimal_record("no-a-2014", title="Changed"))
+    shutil.copy(FIXTURES / "records" / "bad-date.md", seeds)
+    code, _, err = run("build", "--seeds", str(seeds), "--out", str(out))
+    assert code == 1
+    assert "bad-date.md:6: pubDate must be a real date YYYY-MM-DD, got '2022/08/16'" in err
+    assert "nothing written" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_allow_invalid_writes_the_good_records(tmp_path: Path) -> None:
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    write_record(seeds, minimal_record("no-a-2014"))
+    shutil.copy(FIXTURES / "records" / "bad-date.md", seeds)
+    code, stdout, _ = run("build", "--seeds", str(seeds), "--out", str(out), "--allow-invalid")
+    assert code == 1
+    assert "built 1 records" in stdout
+    assert "no-a-2014" in (out / "ccus-kg.nt").read_text()
+
+
+def test_unreadable_seeds_folder_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("build", "--seeds", str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert f"{tmp_path / 'missing'}: no such folder" in err
+    assert "Traceback" not in err
+
+
+def test_bad_corpus_reports_every_problem_without_traceback() -> None:
+    code, _, err = run("build", "--seeds", str(FIXTURES / "records"), "--out", "/nonexistent/never")
+    assert code == 1
+    assert err.count("violation ") == 14
+    assert "Traceback" not in err
+
+
+def test_seeds_build_cleanly(tmp_path: Path) -> None:
+    code, out, _ = run("build", "--seeds", str(SEEDS), "--out", str(tmp_path), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["errors"] == 0

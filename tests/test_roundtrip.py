@@ -1,0 +1,81 @@
+"""Property: any record the format allows survives record -> graph -> record exactly."""
+
+from __future__ import annotations
+
+import string
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.build import load
+from kg.mapping import records_from_triples
+from kg.records import DIMENSIONS, IMPACTS, REGULATORY, load_corpus
+
+from .conftest import write_record
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"), max_size=30)
+NONEMPTY = TEXT.filter(lambda s: s.strip() != "")
+DATE = st.dates().map(lambda d: d.isoformat()).filter(lambda s: len(s) == 10)
+IDS = st.from_regex(r"[a-z]{2}-[a-z0-9]{1,8}-(19|20)[0-9]{2}", fullmatch=True)
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | TEXT,
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                           st.text(string.ascii_letters, min_size=1, max_size=6), inner, max_size=3),
+                       max_leaves=6)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
+    rid = draw(IDS)
+    data: dict[str, Any] = {"id": rid, "title": draw(NONEMPTY)}
+    optional: dict[str, st.SearchStrategy[Any]] = {
+        "country": st.sampled_from(["Norway", "中国", "Atlantis", "", "European Union"]),
+        "source": TEXT,
+        "pubDate": DATE,
+        "year": st.integers(1900, 2100),
+        "status": st.sampled_from(["Active", "现行", "Superseded", "Whatever", ""]),
+        "category": st.sampled_from(["Regulatory", "法律监管", "Storage", "Odd"]),
+        "legalWeight": st.sampled_from(["Primary Legislation", "Fiscal Incentive", ""]),
+        "reviewStatus": st.sampled_from(["verified", "unverified", "draft"]),
+        "url": st.sampled_from(["https://example.org/a", "", "not a url"]),
+        "description": TEXT,
+        "sectors": st.lists(TEXT, max_size=3),
+        "relatedFacilities": st.lists(st.text(string.digits, max_size=4), max_size=3),
+        "analysis": st.dictionaries(st.sampled_from(DIMENSIONS), st.fixed_dictionaries(
+            {}, optional={"score": st.integers(0, 100), "label": TEXT, "evidence": TEXT,
+                          "citation": TEXT, "auditNote": TEXT}), max_size=3),
+        "impactAnalysis": st.fixed_dictionaries({}, optional={k: TEXT for k in IMPACTS}),
+        "regulatory": st.fixed_dictionaries({}, optional={k: TEXT for k in REGULATORY}),
+        "evolution": st.fixed_dictionaries({}, optional={
+            "supersedes": st.lists(IDS, max_size=3),
+            "supersededBy": st.one_of(st.just(""), IDS),
+            "clusters": st.lists(TEXT, max_size=3),
+            "milestones": st.lists(st.fixed_dictionaries({"date": DATE, "event": TEXT}), max_size=2),
+        }),
+        "provenance": st.fixed_dictionaries({}, optional={
+            "author": st.sampled_from(["Gemini Intelligence", "ccus-kg project", ""]),
+            "reviewer": TEXT, "lastAuditDate": DATE}),
+    }
+    for key, strategy in optional.items():
+        if draw(st.booleans()):
+            data[key] = draw(strategy)
+    extras = draw(st.dictionaries(st.from_regex(r"x[A-Za-z]{1,8}", fullmatch=True), JSONISH, max_size=3))
+    data.update(extras)
+    body = draw(TEXT).strip()
+    return data, body
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(records(), min_size=1, max_size=3, unique_by=lambda r: r[0]["id"]))
+def test_any_record_round_trips(items: list[tuple[dict[str, Any], str]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for data, body in items:
+            write_record(root, data, body=body)
+        corpus = load_corpus(root)
+        assert corpus.findings == []
+        back = records_from_triples(load(root).triples)
+        for record in corpus.records:
+            assert back[(record.id, record.lang)] == (record.data, record.body)
