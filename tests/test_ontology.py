@@ -1,0 +1,127 @@
+"""The shipped ontology files: parseable, complete, blank-node free, one prefix table."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kg.namespaces import CCUS, ONTOLOGY_IRI, SCHEMES, prefixes
+from kg.vocab import vocabularies
+
+from .conftest import ROOT
+
+ONTOLOGY = ROOT / "ontology"
+TURTLE_FILES = sorted(ONTOLOGY.glob("*.ttl"))
+
+
+def ccus_terms() -> set[str]:
+    return {name for name in CCUS.__annotations__ if not name.startswith("_")}
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ONTOLOGY / "ccus.ttl", format="turtle")
+
+
+@pytest.mark.parametrize("path", TURTLE_FILES, ids=lambda p: p.name)
+def test_parses_with_rdflib_and_oxigraph_without_blank_nodes(path: Path) -> None:
+    graph = Graph().parse(path, format="turtle")
+    assert not [t for t in graph if any(isinstance(x, BNode) for x in t)]
+    assert len(list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))) == len(graph)
+
+
+@pytest.mark.parametrize("path", [*TURTLE_FILES, *sorted((ROOT / "queries").glob("*.rq"))],
+                         ids=lambda p: p.name)
+def test_every_prefix_matches_the_namespace_module(path: Path) -> None:
+    table = prefixes()
+    text = path.read_text(encoding="utf-8")
+    found = re.findall(r"^\s*(?:@prefix|PREFIX)\s+([\w-]*):\s*<([^>]*)>", text, re.M | re.I)
+    for prefix, iri in found:
+        if prefix in table:
+            assert table[prefix] == iri, f"{path.name}: {prefix}: <{iri}> differs from namespaces.py"
+        else:
+            assert iri not in table.values(), f"{path.name}: <{iri}> under another prefix name '{prefix}'"
+
+
+def test_every_ccus_term_is_declared_and_nothing_else(ontology: Graph) -> None:
+    ns = ONTOLOGY_IRI + "#"
+    declared = {str(s)[len(ns):] for s in ontology.subjects(RDF.type, None)
+                if isinstance(s, URIRef) and str(s).startswith(ns)}
+    assert declared == ccus_terms()
+
+
+def test_every_term_has_english_and_chinese_labels(ontology: Graph) -> None:
+    for name in sorted(ccus_terms()):
+        labels = {lit.language for lit in ontology.objects(CCUS[name], RDFS.label) if isinstance(lit, Literal)}
+        assert {"en", "zh"} <= labels, name
+
+
+def test_ontology_metadata(ontology: Graph) -> None:
+    onto = URIRef(ONTOLOGY_IRI)
+    assert (onto, RDF.type, OWL.Ontology) in ontology
+    for predicate in (OWL.versionIRI, OWL.versionInfo, URIRef("http://purl.org/dc/terms/license"),
+                      URIRef("http://purl.org/dc/terms/creator"),
+                      URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")):
+        assert ontology.value(onto, predicate) is not None, predicate
+
+
+def test_supersedes_and_superseded_by_are_inverse(ontology: Graph) -> None:
+    assert (CCUS.supersedes, OWL.inverseOf, CCUS.supersededBy) in ontology or (
+        CCUS.supersededBy, OWL.inverseOf, CCUS.supersedes) in ontology
+
+
+def test_every_concept_has_english_and_chinese_pref_labels() -> None:
+    vocab = vocabularies()
+    for concept in vocab.concepts.values():
+        assert {lang for lang, _ in concept.labels} >= {"en", "zh"}, concept.iri
+    assert {c.scheme for c in vocab.concepts.values()} == set(SCHEMES)
+
+
+def test_legal_weights_are_ranked_one_to_n() -> None:
+    ranks = sorted(c.rank for c in vocabularies().in_scheme("legal-weight"))
+    assert ranks == list(range(1, len(ranks) + 1))
+
+
+def test_hub_legal_weights_map_except_non_weights() -> None:
+    vocab = vocabularies()
+    mapped = {"Primary Legislation", "Administrative Regulation", "Strategic Guidance", "Guideline/Policy",
+              "Departmental Rules", "National Strategy", "Regulatory Directive", "Proposed Legislation",
+              "Technical Standard", "Structural Monetary Policy Instrument", "State Aid Scheme",
+              "European Commission Communication", "EU Funding Programme", "Voluntary Standard",
+              "International Inventory Guideline", "Storage Permit", "Executive Order/Framework",
+              "Operational Framework", "Departmental Circular", "Presidential Decree",
+              "Federal Statutory Finance Program", "Voluntary Carbon Crediting Methodology"}
+    assert {v for v in mapped if vocab.lookup("legal-weight", v) is None} == set()
+    assert vocab.lookup("legal-weight", "Fiscal Incentive") is None  # a category, not a weight
+
+
+def test_skos_alt_labels_cover_chinese_statuses_and_categories() -> None:
+    vocab = vocabularies()
+    assert vocab.lookup("status", "现行") == vocab.lookup("status", "Active")
+    assert vocab.lookup("category", "法律监管") == vocab.lookup("category", "Regulatory")
+    assert vocab.lookup("status", "即将实施") == vocab.lookup("status", "Upcoming")
+    assert all(isinstance(c, URIRef) for c in vocab.graph.subjects(RDF.type, SKOS.ConceptScheme))
+
+
+def test_context_is_json_with_the_fixed_prefixes() -> None:
+    context = json.loads((ONTOLOGY / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    for prefix in ("ccus", "dcterms", "skos", "xsd"):
+        assert context[prefix] == prefixes()[prefix]
+
+
+def test_no_iri_literals_outside_the_namespace_modules() -> None:
+    allowed = {"namespaces.py", "iris.py"}
+    offenders = []
+    for path in sorted((ROOT / "kg").rglob("*.py")):
+        if path.name in allowed:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"https?://", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []
