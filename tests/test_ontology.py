@@ -58,7 +58,8 @@ def test_every_ccus_term_is_declared_and_nothing_else(ontology: Graph) -> None:
 
 def test_every_term_has_english_and_chinese_labels(ontology: Graph) -> None:
     for name in sorted(ccus_terms()):
-        labels = {lit.language for lit in ontology.objects(CCUS[name], RDFS.label) if isinstance(lit, Literal)}
+        labels = {lit.language for lit in ontology.objects(CCUS[name], RDFS.label)
+                  if isinstance(lit, Literal)}
         assert {"en", "zh"} <= labels, name
 
 
