@@ -8,5 +8,5 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
 bash scripts/system-deps.sh
-.venv/bin/ruff check kg tests benchmarks
+.venv/bin/ruff check .
 .venv/bin/python -m pytest -n 2 -q "$@"
