@@ -23,7 +23,7 @@ from kg.errors import Finding, Severity
 from kg.iris import Minter
 from kg.jurisdictions import resolve
 from kg.namespaces import CCUS, DCTERMS, DIMENSION, EU_COUNTRY, PROV, RDF, RDFS, SKOS, XSD
-from kg.records import DIMENSIONS, GROUPS, SCHEMA, Corpus, Record
+from kg.records import DIMENSIONS, GROUPS, SCHEMA, Corpus, Record, field_line
 from kg.vocab import Vocabularies, vocabularies
 
 Triple = tuple[Node, Node, Node]
@@ -149,8 +149,9 @@ def _map_record(record: Record, minter: Minter, vocab: Vocabularies,
         return Literal(value, lang=lang) if isinstance(value, str) and value != "" else None
 
     def warn(path: str, rule: str, message: str, severity: Severity = Severity.WARNING) -> None:
-        findings.append(Finding(file=record.rel, line=None, field=path, severity=severity,
-                                message=message, rule=RULE_PREFIX + rule, record=pid))
+        findings.append(Finding(file=record.display or record.rel, line=field_line(record.path, path),
+                                field=path, severity=severity, message=message,
+                                rule=RULE_PREFIX + rule, record=pid))
 
     yield policy, RDF.type, CCUS.Policy
     yield policy, DCTERMS.identifier, Literal(pid)

@@ -117,6 +117,7 @@ class Record:
     data: dict[str, Any]
     body: str
     format: str = "json"
+    display: str = ""  # the path as findings name it (relative to the working folder)
 
     def get(self, dotted: str, default: Any = None) -> Any:
         """The value at a dotted path, or ``default`` when any step is missing."""
@@ -227,7 +228,7 @@ def load_record(path: Path, root: Path | None = None) -> tuple[Record | None, li
         return None, [_with_record(f, rid) for f in findings]
     lang = _language(rel, data)
     return Record(id=record_id, lang=lang, path=path, rel=rel, data=data, body=body,
-                  format=fmt), []
+                  format=fmt, display=display), []
 
 
 def parse_front_matter(text: str, display: str) -> tuple[dict[str, Any], str, str] | Finding:
