@@ -23,10 +23,11 @@ from kg.namespaces import DEFAULT_BASE
 from kg.records import Corpus, load_corpus
 from kg.resources import ontology_file
 from kg.sparql import GraphSource, to_graph
+from kg.validation import Report, validate
 from kg.vocab import vocabularies
 
 BUILD_FORMATS = ("ttl", "nt", "jsonld")
-ONTOLOGY_FILES = ("ccus.ttl", "vocabularies.ttl", "context.jsonld")
+ONTOLOGY_FILES = ("ccus.ttl", "vocabularies.ttl", "shapes.ttl", "context.jsonld")
 STEM = "ccus-kg"
 
 Progress = Callable[[int, int], None]
@@ -57,6 +58,12 @@ class KnowledgeGraph:
             for triple in vocabularies().graph:
                 graph.add(triple)
         return graph
+
+    def validate(self, per_record: bool = False) -> Report:
+        """SHACL-validate what the records state; the report also holds loading problems."""
+        report = validate(self.corpus, self.mapped, self.minter, self.findings, per_record=per_record)
+        self.findings = report.findings
+        return report
 
     def source(self) -> GraphSource:
         """The default SparqlSource: rdflib in memory."""
@@ -95,13 +102,14 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
 
 def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool = False,
           progress: Progress | None = None) -> KnowledgeGraph:
-    """Load, map and write the dumps plus the ontology into ``out``.
+    """Load, map, validate and write the dumps plus the ontology into ``out``.
 
     Raises DataError (exit 1) without writing anything when the corpus has
-    violations, unless ``allow_invalid``.
+    violations (loading problems or SHACL violations), unless ``allow_invalid``.
     """
     started = time.perf_counter()
     kg = load(seeds, base, progress)
+    kg.validate()
     if kg.counts()["violation"] and not allow_invalid:
         raise DataError(f"{kg.counts()['violation']} violation(s) in {seeds}: nothing written",
                         kg.findings)

@@ -69,6 +69,12 @@ class Minter:
     def dataset(self) -> URIRef:
         return URIRef(f"{self.base}dataset")
 
+    def validation_report(self) -> URIRef:
+        return URIRef(f"{self.base}validation/report")
+
+    def validation_result(self, position: int) -> URIRef:
+        return URIRef(f"{self.base}validation/result/{position}")
+
     def graph(self) -> URIRef:
         """The named graph that TriG exports and `push` write into."""
         return URIRef(f"{self.base}graph/ccus-kg")

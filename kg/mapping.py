@@ -172,12 +172,9 @@ def _map_record(record: Record, minter: Minter, vocab: Vocabularies,
             continue
         yield policy, label, Literal(value, lang=lang)
         concept = vocab.lookup(scheme, value)
-        if concept is None:
-            warn(path, "unmapped-value",
-                 f"{path} '{value}' matches no concept of the {scheme} scheme; kept as written")
-        else:
+        if concept is not None:  # an unmapped value is kept as the label (a SHACL warning)
             yield policy, link, concept
-    yield from _jurisdiction(record, policy, minter, warn)
+    yield from _jurisdiction(record, policy, minter)
     for item in record.get("sectors") or []:
         if item:
             yield policy, CCUS.sector, Literal(item, lang=lang)
@@ -192,7 +189,9 @@ def _map_record(record: Record, minter: Minter, vocab: Vocabularies,
     if isinstance(author, str) and author:
         agent = minter.agent(author)
         yield policy, PROV.wasAttributedTo, agent
-        yield agent, RDF.type, PROV.SoftwareAgent if _AI_AUTHOR.search(author) else PROV.Agent
+        yield agent, RDF.type, PROV.Agent
+        if _AI_AUTHOR.search(author):
+            yield agent, RDF.type, PROV.SoftwareAgent
         yield agent, RDFS.label, Literal(author)
     source = minter.source_record(pid, lang)
     yield policy, PROV.wasDerivedFrom, source
@@ -210,18 +209,13 @@ def _map_record(record: Record, minter: Minter, vocab: Vocabularies,
              Severity.INFO)
 
 
-def _jurisdiction(record: Record, policy: URIRef, minter: Minter, warn: Any) -> Iterator[Triple]:
+def _jurisdiction(record: Record, policy: URIRef, minter: Minter) -> Iterator[Triple]:
+    # An unresolvable name stays as ccus:countryName (and in the patch); SHACL warns.
     code = record.get("jurisdiction")
     country = record.get("country")
     explicit = isinstance(code, str) and code != ""
     found = resolve(country if isinstance(country, str) else None, code if explicit else None)
     if found is None:
-        if explicit:
-            warn("jurisdiction", "unknown-jurisdiction",
-                 f"jurisdiction '{code}' is not an ISO 3166 code, 'EU' or 'INT'; kept as written")
-        elif isinstance(country, str) and country:
-            warn("country", "unknown-jurisdiction",
-                 f"country '{country}' matches no ISO 3166 country; kept as written")
         return
     yield policy, CCUS.jurisdiction, minter.jurisdiction(found.code)
     while found is not None:

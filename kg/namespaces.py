@@ -116,6 +116,9 @@ CATEGORY = Namespace(ONTOLOGY_IRI + "/category/")
 LEGAL_WEIGHT = Namespace(ONTOLOGY_IRI + "/legal-weight/")
 REVIEW_STATUS = Namespace(ONTOLOGY_IRI + "/review-status/")
 
+# SHACL shapes (ontology/shapes.ttl) and the validation-only helper terms they read.
+SHAPES = Namespace(ONTOLOGY_IRI + "/shapes#")
+
 SCHEMES: dict[str, Namespace] = {
     "dimension": DIMENSION,
     "status": STATUS,
@@ -144,6 +147,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "ccus-cat": str(CATEGORY),
         "ccus-lw": str(LEGAL_WEIGHT),
         "ccus-rs": str(REVIEW_STATUS),
+        "ccus-sh": str(SHAPES),
         "dcat": str(DCAT),
         "dcterms": str(DCTERMS),
         "eli": str(ELI),
@@ -181,6 +185,7 @@ __all__ = [
     "SCHEMA",
     "SCHEMES",
     "SH",
+    "SHAPES",
     "SKOS",
     "STATUS",
     "VANN",

@@ -11,6 +11,7 @@ import click
 from kg import __version__
 
 from .build_cmd import build_command, export_command
+from .validate_cmd import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,5 +25,6 @@ def main() -> None:
 
 main.add_command(build_command)
 main.add_command(export_command)
+main.add_command(validate_command)
 
 __all__ = ["main"]

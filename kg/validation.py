@@ -1,0 +1,410 @@
+"""Graph + ontology/shapes.ttl -> findings that name the file and the field.
+
+pyshacl is the engine. Shapes that look at one record run per policy (its
+own triples plus the vocabularies), which makes their results cacheable and
+parallel; cross-record shapes run once, over the lineage and cluster
+subgraph of what the records state (before the export adds inverse links).
+Each SHACL result is mapped back to the record file, the dotted field path
+as written (``analysis.mrv.score``, ``evolution.supersedes[1]``) and its line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.term import Node
+
+from kg.errors import Finding, OntologyError, Severity
+from kg.iris import Minter
+from kg.mapping import (
+    ASSESSMENT_TEXT,
+    CONCEPT_FIELDS,
+    LINK_LISTS,
+    PLAIN_FIELDS,
+    TEXT_FIELDS,
+    Mapped,
+    Triple,
+)
+from kg.namespaces import CCUS, DCTERMS, PROV, RDF, RDFS, SH, SHAPES
+from kg.records import Corpus, Record, field_line
+from kg.resources import ontology_file
+from kg.vocab import normalise, vocabularies
+
+SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+# Predicates whose triples the cross-record shapes read.
+LINEAGE_PREDICATES = frozenset({CCUS.supersedes, CCUS.supersededBy, CCUS.consolidatedFrom,
+                                CCUS.status, DCTERMS.issued, CCUS.inCluster})
+CROSS_RECORD_SHAPES = tuple(SHAPES[name] for name in (
+    "LinkTargetExists", "NoSelfSupersession", "NoLineageCycle", "DirectionsAgree",
+    "DirectionStatedTwice", "SuccessorNotEarlier", "SupersededNotActive",
+    "SupersededNamesSuccessor", "NearDuplicateCluster"))
+
+# Predicate on a policy node -> dotted field path in the record.
+_POLICY_FIELDS: dict[Node, str] = {
+    DCTERMS.identifier: "id",
+    CCUS.year: "year",
+    CCUS.supersededBy: "evolution.supersededBy",
+    CCUS.inCluster: "evolution.clusters",
+    CCUS.hasMilestone: "evolution.milestones",
+    CCUS.jurisdiction: "country",
+    PROV.wasAttributedTo: "provenance.author",
+    CCUS.summary: "",
+    **{p: path for path, p in TEXT_FIELDS.items()},
+    **{p: path for path, (p, _) in PLAIN_FIELDS.items()},
+    **{p: path for path, p in LINK_LISTS.items()},
+    **{link: path for path, (_, link, _) in CONCEPT_FIELDS.items()},
+    **{label: path for path, (_, _, label) in CONCEPT_FIELDS.items()},
+}
+_ASSESSMENT_FIELDS: dict[Node, str] = {
+    CCUS.score: "score",
+    CCUS.dimension: "",
+    **{p: key for key, p in ASSESSMENT_TEXT.items()},
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL result, as pyshacl gave it and as a finding in a record."""
+
+    finding: Finding
+    focus: Node
+    path: Node | None
+    value: Node | None
+    shape: Node
+    component: Node | None
+
+
+@dataclass
+class Report:
+    """Everything wrong with a corpus: loading problems and SHACL results."""
+
+    findings: list[Finding] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not any(f.severity is Severity.VIOLATION for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        """Severity -> number of findings, every severity present."""
+        return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
+
+
+@lru_cache(maxsize=4)
+def shapes_graph(path: Path | None = None) -> Graph:
+    """The shipped shapes (parsed once per process)."""
+    path = path or ontology_file("shapes.ttl")
+    try:
+        return Graph().parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many types; all mean a broken file
+        raise OntologyError(f"{path}: cannot be read: {exc}") from exc
+
+
+def _split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
+    """Per-record shapes and cross-record shapes (each with what its constraints reference)."""
+    cross = Graph()
+    todo = list(CROSS_RECORD_SHAPES)
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for s, p, o in shapes.triples((node, None, None)):
+            cross.add((s, p, o))
+            if isinstance(o, URIRef) and (o, None, None) in shapes:
+                todo.append(o)
+    per_record = Graph()
+    for s, p, o in shapes:
+        if s not in CROSS_RECORD_SHAPES:
+            per_record.add((s, p, o))
+    return per_record, cross
+
+
+def validate(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
+             load_findings: Sequence[Finding] = (), per_record: bool = False) -> Report:
+    """Validate the stated graph of a corpus; loading problems join the report."""
+    minter = minter or Minter()
+    per_record_shapes, cross_shapes = _split_shapes(shapes_graph())
+    locator = _Locator(corpus, mapped.stated, minter)
+    vocab = vocabularies().graph
+    results: list[Result] = []
+    for data in _record_graphs(mapped.stated, minter, per_record):
+        results.extend(_run(data, vocab, per_record_shapes, locator))
+    lineage = Graph()
+    for s, p, o in mapped.stated:
+        if p in LINEAGE_PREDICATES or (p == RDF.type and o in (CCUS.Policy, CCUS.Cluster)):
+            lineage.add((s, p, o))
+    for s, p, o in mapped.stated:
+        if p == RDFS.label and (s, RDF.type, CCUS.Cluster) in lineage:
+            lineage.add((s, p, o))
+            for key_kind, key in cluster_keys(str(o)):
+                lineage.add((s, SHAPES[key_kind], Literal(key)))
+    results.extend(_run(lineage, vocab, cross_shapes, locator))
+    unique = {(r.finding, r.focus, r.path, r.value): r for r in results}
+    ordered = sorted(unique.values(), key=lambda r: _order(r.finding))
+    findings = sorted([*load_findings, *(r.finding for r in ordered)], key=_order)
+    return Report(findings=findings, results=ordered)
+
+
+def _record_graphs(stated: Sequence[Triple], minter: Minter, per_record: bool) -> Iterable[Graph]:
+    """One graph per policy (with the shared nodes it links to), or one graph in all."""
+    if not per_record:
+        whole = Graph()
+        for triple in stated:
+            whole.add(triple)
+        yield whole
+        return
+    by_subject: dict[Node, list[Triple]] = {}
+    for triple in stated:
+        by_subject.setdefault(triple[0], []).append(triple)
+    groups: dict[Node, list[Triple]] = {}
+    for subject, triples in by_subject.items():
+        owner = _owner(subject, minter)
+        if (owner, RDF.type, CCUS.Policy) in by_subject.get(owner, ()) or str(owner).startswith(
+                minter.base + "policy/"):
+            groups.setdefault(owner, []).extend(triples)
+    for owner in sorted(groups, key=str):
+        graph = Graph()
+        todo = list(groups[owner])
+        seen: set[Node] = set()
+        while todo:
+            s, p, o = todo.pop()
+            graph.add((s, p, o))
+            if isinstance(o, URIRef) and o not in seen and _owner(o, minter) != owner:
+                seen.add(o)
+                if not str(o).startswith(minter.base + "policy/"):
+                    todo.extend(by_subject.get(o, ()))
+        yield graph
+
+
+@contextmanager
+def _prepared_queries() -> Iterator[None]:
+    """Parse each SPARQL constraint once, not once per focus node.
+
+    pyshacl hands rdflib the query text for every focus node, and rdflib
+    parses it every time: on the hub sample that parsing was 35 of 48
+    seconds. Within this block rdflib's processor reuses the parsed query
+    (a prepared query is meant to be evaluated many times).
+    """
+    cache: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
+    original = SPARQLProcessor.query
+
+    def query(self: SPARQLProcessor, str_or_query: Any, initBindings: Any = None,
+              initNs: Any = None, base: str | None = None, DEBUG: bool = False) -> Any:
+        if isinstance(str_or_query, str):
+            key = (str_or_query, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            prepared = cache.get(key)
+            if prepared is None:
+                prepared = cache[key] = translateQuery(parseQuery(str_or_query), base, initNs)
+            str_or_query = prepared
+        return original(self, str_or_query, initBindings, initNs, base, DEBUG)
+
+    SPARQLProcessor.query = query  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
+def _run(data: Graph, vocab: Graph, shapes: Graph, locator: _Locator) -> list[Result]:
+    for triple in vocab:  # sh:class needs the concepts' types; pyshacl mixes ont_graph only when inferring
+        data.add(triple)
+    with _prepared_queries():
+        _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none",
+                                      abort_on_first=False, allow_warnings=True, meta_shacl=False,
+                                      advanced=False, js=False, debug=False)
+    out = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(node, SH.focusNode)
+        path = report.value(node, SH.resultPath)
+        value = report.value(node, SH.value)
+        shape = report.value(node, SH.sourceShape)
+        severity = SEVERITY.get(report.value(node, SH.resultSeverity), Severity.VIOLATION)
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        component = report.value(node, SH.sourceConstraintComponent)
+        finding = locator.finding(focus, path, value, severity, messages[0] if messages else "",
+                                  str(shape))
+        out.append(Result(finding, focus, path, value, shape, component))
+    return out
+
+
+def _owner(subject: Node, minter: Minter) -> Node:
+    """The policy a node belongs to (assessments, milestones, records, extras)."""
+    text = str(subject)
+    prefix = minter.base + "policy/"
+    if text.startswith(prefix):
+        return URIRef(prefix + text[len(prefix):].split("/", 1)[0])
+    return subject
+
+
+class _Locator:
+    """Maps a SHACL focus node, path and value back to a record file and field."""
+
+    def __init__(self, corpus: Corpus, stated: Iterable[Triple], minter: Minter):
+        self.minter = minter
+        self.records = corpus.policies()
+        self.listing: dict[Node, list[str]] = {}
+        for s, p, o in stated:
+            if p in (CCUS.inCluster, CCUS.jurisdiction, PROV.wasAttributedTo):
+                pid = minter.policy_id(str(s))
+                if pid is not None:
+                    self.listing.setdefault(o, []).append(pid)
+
+    def finding(self, focus: Node, path: Node | None, value: Node | None, severity: Severity,
+                message: str, rule: str) -> Finding:
+        pid, base, node_kind = self._owner(focus)
+        records = self.records.get(pid or "", [])
+        record = _pick(records, value)
+        dotted = self._field(node_kind, base, path, value, record, focus)
+        text = self._message(dotted, message)
+        if record is None:
+            return Finding(file="", line=None, field=dotted, severity=severity, message=text,
+                           rule=rule, record=pid or "")
+        line = field_line(record.path, dotted) if dotted else None
+        return Finding(file=record.display or record.rel, line=line, field=dotted, severity=severity,
+                       message=text, rule=rule, record=record.id)
+
+    def _owner(self, focus: Node) -> tuple[str | None, str, str]:
+        text = str(focus)
+        prefix = self.minter.base + "policy/"
+        if text.startswith(prefix):
+            pid, _, rest = text[len(prefix):].partition("/")
+            pid = self.minter.policy_id(prefix + pid)
+            if rest.startswith("assessment/"):
+                return pid, "analysis." + rest.split("/", 1)[1], "assessment"
+            if rest.startswith("milestone/"):
+                return pid, "evolution.milestones", "milestone"
+            return pid, "", "policy"
+        owners = sorted(self.listing.get(focus, []))
+        if not owners:
+            return None, "", "other"
+        if text.startswith(self.minter.base + "cluster/"):
+            return owners[0], "evolution.clusters", "cluster"
+        if text.startswith(self.minter.base + "jurisdiction/"):
+            return owners[0], "country", "jurisdiction"
+        return owners[0], "provenance.author", "agent"
+
+    def _field(self, kind: str, base: str, path: Node | None, value: Node | None,
+               record: Record | None, focus: Node) -> str:
+        if kind == "assessment":
+            key = _ASSESSMENT_FIELDS.get(path, "") if path is not None else ""
+            return f"{base}.{key}" if key else base
+        if kind == "cluster":
+            names = record.get("evolution.clusters") or [] if record else []
+            for i, name in enumerate(names):
+                if self.minter.cluster(name) == focus:
+                    return f"{base}[{i}]"
+            return base
+        if kind in ("jurisdiction", "agent", "milestone"):
+            if kind == "jurisdiction" and record is not None and record.get("jurisdiction"):
+                return "jurisdiction"
+            return base
+        dotted = _POLICY_FIELDS.get(path, "") if path is not None else ""
+        if dotted == "country" and record is not None and record.get("jurisdiction"):
+            dotted = "jurisdiction"
+        if dotted in LINK_LISTS and isinstance(value, URIRef) and record is not None:
+            target = self.minter.policy_id(str(value))
+            items = record.get(dotted) or []
+            if target in items:
+                return f"{dotted}[{items.index(target)}]"
+        return dotted
+
+    def _message(self, dotted: str, message: str) -> str:
+        prefix = re.escape(self.minter.base + "policy/")
+        message = re.sub(rf"<?{prefix}([^\s'>/]+)>?", r"\1", message)
+        if not dotted:
+            return message
+        return f"{dotted} {message}"
+
+
+def _pick(records: list[Record], value: Node | None) -> Record | None:
+    if not records:
+        return None
+    if isinstance(value, Literal) and value.language:
+        for record in records:
+            if record.lang == value.language:
+                return record
+    return next((r for r in records if r.lang == "en"), records[0])
+
+
+_STOPWORDS = {"and", "of", "the", "for", "&", "on", "in"}
+
+
+def cluster_keys(name: str) -> set[tuple[str, str]]:
+    """Match keys of a cluster name: folded, and with capitalised runs abbreviated.
+
+    >>> ("abbreviationKey", "ccsdirective") in cluster_keys("Carbon Capture and Storage Directive")
+    True
+    >>> ("matchKey", "ccsdirective") in cluster_keys("CCS Directive")
+    True
+    """
+    text = unicodedata.normalize("NFKC", name)
+    folded = "".join(normalise(text).split())
+    keys = {("matchKey", folded)}
+    tokens = re.findall(r"\w+|&", text)
+    n = len(tokens)
+    for start in range(n):
+        for end in range(start + 2, n + 1):
+            run = tokens[start:end]
+            words = [t for t in run if t.lower() not in _STOPWORDS]
+            if len(words) < 2 or not all(_capitalised(t) for t in words):
+                continue
+            if run[0].lower() in _STOPWORDS or run[-1].lower() in _STOPWORDS:
+                continue
+            short = "".join(t[0] for t in words).lower()
+            abbreviated = [*tokens[:start], short, *tokens[end:]]
+            keys.add(("abbreviationKey", "".join(t.lower() for t in abbreviated)))
+    return keys
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper() and not token.isupper()
+
+
+def _order(finding: Finding) -> tuple[str, int, str, str, str]:
+    return (finding.file, finding.line or 0, finding.field, finding.rule, finding.message)
+
+
+def report_triples(report: Report, minter: Minter | None = None) -> list[Triple]:
+    """The standard sh:ValidationReport, every node with a minted IRI."""
+    minter = minter or Minter()
+    root = minter.validation_report()
+    triples: list[Triple] = [
+        (root, RDF.type, SH.ValidationReport),
+        (root, SH.conforms, Literal(report.conforms)),
+    ]
+    severities = {v: k for k, v in SEVERITY.items()}
+    for n, result in enumerate(report.results, start=1):
+        node = minter.validation_result(n)
+        f = result.finding
+        triples += [
+            (root, SH.result, node),
+            (node, RDF.type, SH.ValidationResult),
+            (node, SH.focusNode, result.focus),
+            (node, SH.resultSeverity, severities[f.severity]),
+            (node, SH.sourceShape, result.shape),
+            (node, SH.resultMessage, Literal(f.message)),
+        ]
+        if result.path is not None:
+            triples.append((node, SH.resultPath, result.path))
+        if result.value is not None:
+            triples.append((node, SH.value, result.value))
+        if result.component is not None:
+            triples.append((node, SH.sourceConstraintComponent, result.component))
+    return triples
+
+
+__all__ = ["Report", "Result", "cluster_keys", "report_triples", "shapes_graph", "validate"]

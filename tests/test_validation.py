@@ -1,0 +1,294 @@
+"""SHACL validation: every shape has a failing fixture asserting file, field and severity."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal
+from rdflib.namespace import RDFS, SH, SKOS
+
+from kg.build import load
+from kg.cli import main
+from kg.errors import Finding, Severity
+from kg.iris import Minter
+from kg.mapping import Mapped
+from kg.namespaces import CCUS, DCTERMS, SHAPES
+from kg.records import load_corpus
+from kg.validation import cluster_keys, validate
+
+from .conftest import ROOT, SEEDS, minimal_record, write_record
+
+M = Minter()
+V, W = Severity.VIOLATION, Severity.WARNING
+
+
+def rec(record_id: str = "no-a-2014", **fields: Any) -> dict[str, Any]:
+    return minimal_record(record_id, **fields)
+
+
+def bilingual(en: dict[str, Any], zh: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {"en": [en], "zh": [zh]}
+
+
+def run_validation(root: Path, corpus: dict[str, list[dict[str, Any]]] | list[dict[str, Any]],
+                   drop: Callable[[tuple], bool] | None = None,
+                   replace: dict[tuple, tuple] | None = None) -> list[Finding]:
+    """Write the corpus, map it, optionally edit the stated graph, validate."""
+    if isinstance(corpus, list):
+        corpus = {"": corpus}
+    for folder, records in corpus.items():
+        for data in records:
+            write_record(root / folder if folder else root, data)
+    kg = load(root)
+    stated = [t for t in kg.mapped.stated if not (drop and drop(t))]
+    for old, new in (replace or {}).items():
+        stated = [new if t == old else t for t in stated]
+    report = validate(kg.corpus, Mapped(stated=stated), M, kg.findings)
+    return report.findings
+
+
+def rule(finding: Finding) -> str:
+    return finding.rule.rsplit("#", 1)[-1]
+
+
+P = M.policy("no-a-2014")
+CASES: dict[str, tuple[Any, ...]] = {
+    # shape: (corpus, expected (file suffix, field, severity)[, drop, replace])
+    "Policy-identifier": ([rec("no_a")], ("no_a.md", "id", V)),
+    "Policy-title": ([rec()], ("no-a-2014.md", "title", V), lambda t: t[1] == DCTERMS.title),
+    "Policy-issued": (bilingual(rec(), rec(pubDate="2014-12-20")), ("en/no-a-2014.md", "pubDate", V)),
+    "Policy-issued-present": ([{k: v for k, v in rec().items() if k != "pubDate"}],
+                              ("no-a-2014.md", "pubDate", W)),
+    "Policy-year": (bilingual(rec(), rec(year=2015)), ("en/no-a-2014.md", "year", V)),
+    "Policy-url": ([rec(url="ftp://example.org/a")], ("no-a-2014.md", "url", V)),
+    "Policy-url-present": ([rec(url="")], ("no-a-2014.md", "url", W)),
+    "Policy-status": (bilingual(rec(), rec(status="Repealed")), ("en/no-a-2014.md", "status", V)),
+    "Policy-category": (bilingual(rec(), rec(category="Market")), ("en/no-a-2014.md", "category", V)),
+    "Policy-legalWeight": (bilingual(rec(), rec(legalWeight="Guidance")),
+                           ("en/no-a-2014.md", "legalWeight", V)),
+    "Policy-reviewStatus": (bilingual(rec(), rec(reviewStatus="draft")),
+                            ("en/no-a-2014.md", "reviewStatus", V)),
+    "Policy-jurisdiction": (bilingual(rec(), rec(country="中国")), ("en/no-a-2014.md", "country", V)),
+    "Policy-jurisdiction-present": ([rec(country="Atlantis")], ("no-a-2014.md", "country", W)),
+    "UnmappedValue": ([rec(legalWeight="Fiscal Incentive")], ("no-a-2014.md", "legalWeight", W)),
+    "ValueInRecordLanguage": ([rec(status="现行")], ("no-a-2014.md", "status", W)),
+    "YearMatchesIssued": ([rec(year=2015)], ("no-a-2014.md", "year", V)),
+    "ActiveNotInFuture": ([rec(pubDate="2999-01-01", year=2999)], ("no-a-2014.md", "pubDate", V)),
+    "Provenance-author": ([rec(provenance={"reviewer": "", "lastAuditDate": "2026-11-24"})],
+                          ("no-a-2014.md", "provenance.author", W)),
+    "Provenance-lastAuditDate": (
+        bilingual(rec(), rec(provenance={"author": "ccus-kg project", "lastAuditDate": "2026-11-20"})),
+        ("en/no-a-2014.md", "provenance.lastAuditDate", V)),
+    "Agent-label": ([rec()], ("no-a-2014.md", "provenance.author", V),
+                    lambda t: t[1] == RDFS.label and "/agent/" in str(t[0])),
+    "VerifiedWithoutReviewer": ([rec(reviewStatus="verified")], ("no-a-2014.md", "provenance.reviewer", W)),
+    "AuditBeforeIssue": ([rec(provenance={"author": "ccus-kg project", "lastAuditDate": "2010-01-01"})],
+                         ("no-a-2014.md", "provenance.lastAuditDate", W)),
+    "Assessment-score": (bilingual(rec(analysis={"mrv": {"score": 50, "citation": "Art. 1"}}),
+                                   rec(analysis={"mrv": {"score": 60, "citation": "Art. 1"}})),
+                         ("en/no-a-2014.md", "analysis.mrv.score", V)),
+    "Assessment-dimension": ([rec(analysis={"mrv": {"score": 50, "citation": "Art. 1"}})],
+                             ("no-a-2014.md", "analysis.mrv", V), lambda t: t[1] == CCUS.dimension),
+    "ScoreWithoutCitation": ([rec(analysis={"mrv": {"score": 50, "citation": ""}})],
+                             ("no-a-2014.md", "analysis.mrv.citation", W)),
+    "AiEvidenceInVerified": ([rec(reviewStatus="verified",
+                                  provenance={"author": "ccus-kg project", "reviewer": "Jane Doe",
+                                              "lastAuditDate": "2026-11-24"},
+                                  analysis={"mrv": {"score": 50, "citation": "Art. 1",
+                                                    "evidence": "[AI-Generated] Requires monitoring."}})],
+                             ("no-a-2014.md", "analysis.mrv.evidence", W)),
+    "Jurisdiction-notation": ([rec()], ("no-a-2014.md", "country", V), None,
+                              {(M.jurisdiction("NO"), SKOS.notation, Literal("NO")):
+                               (M.jurisdiction("NO"), SKOS.notation, Literal("Norway"))}),
+    "Jurisdiction-label": ([rec()], ("no-a-2014.md", "country", V),
+                           lambda t: t[1] == RDFS.label and "/jurisdiction/" in str(t[0])),
+    "Cluster-label": ([rec(evolution={"clusters": ["North Sea Storage"]})],
+                      ("no-a-2014.md", "evolution.clusters[0]", V),
+                      lambda t: t[1] == RDFS.label and "/cluster/" in str(t[0])),
+    "LinkTargetExists": ([rec(evolution={"supersedes": ["no-ghost-2000"]})],
+                         ("no-a-2014.md", "evolution.supersedes[0]", V)),
+    "NoSelfSupersession": ([rec(evolution={"supersedes": ["no-a-2014"]})],
+                           ("no-a-2014.md", "evolution.supersedes[0]", V)),
+    "NoLineageCycle": ([rec(evolution={"supersedes": ["no-b-2014"], "supersededBy": "no-b-2014"},
+                            status="Superseded"),
+                        rec("no-b-2014", evolution={"supersedes": ["no-a-2014"], "supersededBy": "no-a-2014"},
+                            status="Superseded")],
+                       ("no-a-2014.md", "evolution.supersedes[0]", V)),
+    "DirectionsAgree": ([rec(evolution={"supersedes": ["no-b-2010"]}),
+                         rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Superseded",
+                             evolution={"supersededBy": "no-c-2012"}),
+                         rec("no-c-2012", pubDate="2012-01-01", year=2012,
+                             evolution={"supersedes": ["no-b-2010"]})],
+                        ("no-a-2014.md", "evolution.supersedes[0]", V)),
+    "DirectionStatedTwice": ([rec(evolution={"supersedes": ["no-b-2010"]}),
+                              rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Superseded",
+                                  evolution={"supersededBy": ""})],
+                             ("no-a-2014.md", "evolution.supersedes[0]", W)),
+    "SuccessorNotEarlier": ([rec(evolution={"supersedes": ["no-b-2016"]}),
+                             rec("no-b-2016", pubDate="2016-01-01", year=2016, status="Superseded",
+                                 evolution={"supersededBy": "no-a-2014"})],
+                            ("no-a-2014.md", "evolution.supersedes[0]", V)),
+    "SupersededNotActive": ([rec(evolution={"supersedes": ["no-b-2010"]}),
+                             rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Active",
+                                 evolution={"supersededBy": "no-a-2014"})],
+                            ("no-b-2010.md", "status", V)),
+    "SupersededNamesSuccessor": ([rec(status="Superseded")], ("no-a-2014.md", "evolution.supersededBy", V)),
+    "NearDuplicateCluster": ([rec(evolution={"clusters": ["EU ETS"]}),
+                              rec("no-b-2015", evolution={
+                                  "clusters": ["European Union Emissions Trading System"]})],
+                             ("no-a-2014.md", "evolution.clusters[0]", W)),
+}
+
+
+def constraint_shapes() -> set[str]:
+    """Shapes that report results themselves: property shapes and SPARQL node shapes."""
+    g = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    names = {str(s) for s in g.subjects(SH.path, None)} | {str(s) for s in g.subjects(SH.sparql, None)}
+    return {n.rsplit("#", 1)[1] for n in names}
+
+
+def test_every_shape_has_a_violating_fixture() -> None:
+    assert constraint_shapes() == set(CASES)
+
+
+def test_the_clean_fixture_passes_every_shape(tmp_path: Path) -> None:
+    corpus = [rec(evolution={"supersedes": ["no-b-2010"], "clusters": ["North Sea Storage"]},
+                  analysis={"mrv": {"score": 60, "citation": "Art. 3", "evidence": "Monitoring plan."}}),
+              rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Superseded",
+                  evolution={"supersededBy": "no-a-2014", "clusters": ["North Sea Storage"]})]
+    assert run_validation(tmp_path, corpus) == []
+
+
+@pytest.mark.parametrize("shape", sorted(CASES))
+def test_shape_reports_file_field_and_severity(shape: str, tmp_path: Path) -> None:
+    corpus, (file, field, severity), *edits = CASES[shape]
+    drop = edits[0] if edits else None
+    replace = edits[1] if len(edits) > 1 else None
+    findings = [f for f in run_validation(tmp_path, corpus, drop, replace) if rule(f) == shape]
+    assert findings, f"{shape} reported nothing"
+    got = {(f.file.rsplit(str(tmp_path) + "/", 1)[-1], f.field, f.severity) for f in findings}
+    assert (file, field, severity) in got
+    assert all(f.rule == str(SHAPES[shape]) for f in findings)
+    assert all(f.message.startswith(f.field) for f in findings if f.field)
+
+
+def test_findings_carry_lines(tmp_path: Path) -> None:
+    findings = run_validation(tmp_path, [rec(year=2015)])
+    (finding,) = [f for f in findings if rule(f) == "YearMatchesIssued"]
+    lines = (tmp_path / "no-a-2014.md").read_text().splitlines()
+    assert lines[finding.line - 1].strip().startswith('"year"')
+    assert finding.message == "year 2015 differs from the year of pubDate 2014-12-19"
+
+
+def test_reference_record_has_exactly_its_real_warnings() -> None:
+    kg = load(SEEDS / ".." / "seeds")
+    report = kg.validate()
+    ref = [f for f in report.findings if f.record == "cn-miit-industrial-plan-2022"]
+    assert [(f.field, f.severity, rule(f)) for f in ref] == [
+        ("analysis.strategic.citation", W, "ScoreWithoutCitation"),
+        ("provenance.reviewer", W, "VerifiedWithoutReviewer"),
+    ]
+
+
+def test_cluster_keys_fold_case_punctuation_and_abbreviations() -> None:
+    def keys(name: str) -> set[str]:
+        return {k for _, k in cluster_keys(name)}
+
+    def match(a: str, b: str) -> bool:
+        ka, kb = cluster_keys(a), cluster_keys(b)
+        full_a = {k for kind, k in ka if kind == "matchKey"}
+        full_b = {k for kind, k in kb if kind == "matchKey"}
+        return bool(full_a & keys(b)) or bool(full_b & keys(a))
+
+    assert match("EU ETS", "eu-ets")
+    assert match("Canada 2030 ERP", "Canada 2030 Emissions Reduction Plan")
+    assert match("CCS Directive", "Carbon Capture and Storage Directive")
+    assert not match("North Sea Storage", "National Strategy Scheme")
+
+
+def test_hub_defects_are_found(hub: Path) -> None:
+    report = load(hub).validate()
+    got = {(f.file.rsplit("policies/", 1)[-1], f.field, f.severity, rule(f)) for f in report.findings}
+    assert ("en/cn-ccer.md", "evolution.supersedes[0]", V, "LinkTargetExists") in got
+    assert ("en/eu-ccs-directive.md", "evolution.consolidatedFrom[0]", V, "LinkTargetExists") in got
+    assert ("en/ng-nuprc-decarb-2024.md", "year", V, "YearMatchesIssued") in got
+    assert ("en/au-safeguard-mechanism.md", "status", W, "ValueInRecordLanguage") in got
+    assert ("en/ca-ccus-itc.md", "evolution.clusters[0]", W, "NearDuplicateCluster") in got
+    assert ("en/my-mida-incentives.md", "legalWeight", W, "UnmappedValue") in got
+    verified_ai = [f for f in report.findings if rule(f) == "AiEvidenceInVerified"]
+    assert len(verified_ai) == 64
+    assert not report.conforms
+
+
+def test_validate_cli_json_and_exit_codes(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_record(seeds, rec(url=""))
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate", "--seeds", str(seeds), "--format", "json"])
+    assert ok.exit_code == 0
+    data = json.loads(ok.stdout)
+    assert data["conforms"] is True
+    assert [(f["field"], f["severity"], f["rule"].rsplit("#")[-1]) for f in data["findings"]] == [
+        ("url", "warning", "Policy-url-present"),
+    ]
+    assert set(data["findings"][0]) == {"severity", "file", "line", "record", "field", "message", "rule"}
+    strict = runner.invoke(main, ["validate", "--seeds", str(seeds), "--strict"])
+    assert strict.exit_code == 1
+    write_record(seeds, rec("no-b-2015", year=2016, pubDate="2015-01-01"))
+    bad = runner.invoke(main, ["validate", "--seeds", str(seeds)])
+    assert bad.exit_code == 1
+    assert re.search(r"no-b-2015\.md\n\s+\d+: violation\s+year 2016 differs", bad.stdout)
+    assert "does not conform: 1 violation, 1 warning, 0 infos in 2 files" in bad.stdout
+
+
+def test_validate_ttl_is_a_shacl_report(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_record(seeds, rec(url=""))
+    result = CliRunner().invoke(main, ["validate", "--seeds", str(seeds), "--format", "ttl"])
+    g = Graph().parse(data=result.stdout, format="turtle")
+    report = M.validation_report()
+    assert (report, SH.conforms, Literal(True)) in g
+    (res,) = g.objects(report, SH.result)
+    assert g.value(res, SH.resultPath) == CCUS.url
+    assert g.value(res, SH.resultSeverity) == SH.Warning
+    assert g.value(res, SH.focusNode) == M.policy("no-a-2014")
+
+
+def test_loading_problems_join_the_report(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_record(seeds, rec())
+    write_record(seeds, rec("no-b-2015", pubDate="2015/01/01"))
+    result = CliRunner().invoke(main, ["validate", "--seeds", str(seeds), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["conforms"] is False
+    assert [(f["field"], f["rule"]) for f in data["findings"]] == [("pubDate", "ccus-kg:load/date")]
+
+
+def test_build_writes_nothing_on_shacl_violations(tmp_path: Path) -> None:
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    write_record(seeds, rec(year=2015))
+    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "year 2015 differs from the year of pubDate 2014-12-19" in result.stderr
+    assert not out.exists()
+    allowed = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out), "--allow-invalid"])
+    assert allowed.exit_code == 1
+    assert (out / "ccus-kg.ttl").exists()
+
+
+def test_per_record_and_whole_graph_runs_agree(tmp_path: Path) -> None:
+    for data in CASES["DirectionsAgree"][0] + CASES["AiEvidenceInVerified"][0][:0]:
+        write_record(tmp_path, data)
+    write_record(tmp_path, rec("no-d-2014", url="", legalWeight="Fiscal Incentive"))
+    kg = load(tmp_path)
+    whole = validate(kg.corpus, kg.mapped, M, per_record=False).findings
+    split = validate(load_corpus(tmp_path), kg.mapped, M, per_record=True).findings
+    assert whole == split
+    assert len(whole) >= 3
