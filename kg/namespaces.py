@@ -22,6 +22,8 @@ from rdflib.namespace import (
 
 ONTOLOGY_IRI = "https://w3id.org/ccus-kg/ontology"
 DEFAULT_BASE = "https://w3id.org/ccus-kg/id/"
+# The licence the data and the ontology are published under.
+DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 class CCUS(DefinedNamespace):
@@ -169,6 +171,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 __all__ = [
     "CATEGORY",
     "CCUS",
+    "DATA_LICENSE",
     "DCAT",
     "DCTERMS",
     "DEFAULT_BASE",

@@ -1,0 +1,290 @@
+"""`ccus-kg serve`: the SPARQL protocol with a real client, linked data, pages, a load test."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import VOID
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+
+from kg.build import load
+from kg.iris import Minter
+from kg.namespaces import CCUS
+from kg.server import App, check_read_only, make_server, negotiate
+
+from .conftest import minimal_record, write_record
+
+M = Minter()
+
+
+def lineage_corpus(root: Path) -> Path:
+    """Three instruments in a chain, in two languages, with a cluster and milestones."""
+    chain = [("no-storage-2010", "2010-06-01", "Superseded", [], "no-storage-2014"),
+             ("no-storage-2014", "2014-12-19", "Superseded", ["no-storage-2010"], "no-storage-2020"),
+             ("no-storage-2020", "2020-03-01", "Active", ["no-storage-2014"], "")]
+    for pid, date, status, before, after in chain:
+        evolution = {"supersedes": before, "supersededBy": after, "clusters": ["North Sea Storage"],
+                     "milestones": [{"date": date, "event": "Adopted by the government"}]}
+        analysis = {d: {"score": 40 + i * 10, "citation": f"Section {i}", "label": d.title()}
+                    for i, d in enumerate(("incentive", "market", "mrv", "statutory", "strategic"))}
+        write_record(root / "en", minimal_record(pid, title=f"Storage regulations {date[:4]}", pubDate=date,
+                                                 year=int(date[:4]), status=status, evolution=evolution,
+                                                 analysis=analysis))
+        write_record(root / "zh", minimal_record(pid, title=f"封存条例 {date[:4]}", pubDate=date, year=int(date[:4]),
+                                                 status={"Active": "现行", "Superseded": "已被取代"}[status],
+                                                 country="挪威", evolution=evolution, analysis=analysis))
+    return root
+
+
+def start(app: App) -> tuple[str, callable]:
+    server = make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return f"http://{host}:{port}", stop
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, App]]:
+    root = lineage_corpus(tmp_path_factory.mktemp("corpus"))
+    app = App(load(root), timeout=5.0, max_rows=1000)
+    url, stop = start(app)
+    yield url, app
+    stop()
+
+
+def get(url: str, accept: str = "*/*", method: str = "GET", data: bytes | None = None,
+        ctype: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, data=data, method=method, headers={"Accept": accept})
+    if ctype:
+        request.add_header("Content-Type", ctype)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+QUERY = """PREFIX ccus: <https://w3id.org/ccus-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?id ?title WHERE { ?p a ccus:Policy ; dcterms:identifier ?id ; dcterms:title ?title .
+  FILTER(LANG(?title) = "zh") } ORDER BY ?id"""
+EXPECTED = [("no-storage-2010", "封存条例 2010"), ("no-storage-2014", "封存条例 2014"),
+            ("no-storage-2020", "封存条例 2020")]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POSTDIRECTLY"])
+def test_sparqlwrapper_select_json(site: tuple[str, App], method: str) -> None:
+    url, _ = site
+    client = SPARQLWrapper(url + "/sparql")
+    client.setQuery(QUERY)
+    client.setReturnFormat(JSON)
+    if method == "POST":
+        client.setMethod("POST")
+    elif method == "POSTDIRECTLY":
+        client.setMethod("POST")
+        client.setRequestMethod("postdirectly")
+    rows = client.query().convert()["results"]["bindings"]
+    assert [(r["id"]["value"], r["title"]["value"]) for r in rows] == EXPECTED
+    assert rows[0]["title"]["xml:lang"] == "zh"
+
+
+def test_sparqlwrapper_xml_csv_ask_construct(site: tuple[str, App]) -> None:
+    url, _ = site
+    client = SPARQLWrapper(url + "/sparql")
+    client.setQuery(QUERY)
+    client.setReturnFormat(XML)
+    xml = client.query().convert()
+    assert [b.firstChild.data for b in xml.getElementsByTagName("literal")][:2] == ["no-storage-2010", "封存条例 2010"]
+    client.setReturnFormat(CSV)
+    rows = list(csv.reader(io.StringIO(client.query().convert().decode("utf-8"))))
+    assert rows == [["id", "title"], *[list(r) for r in EXPECTED]]
+    client.setQuery("ASK { ?p <https://w3id.org/ccus-kg/ontology#supersedes> ?q }")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["boolean"] is True
+    client.setQuery("CONSTRUCT { ?a <https://w3id.org/ccus-kg/ontology#supersedes> ?b } "
+                    "WHERE { ?a <https://w3id.org/ccus-kg/ontology#supersedes> ?b }")
+    client.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=client.query().convert(), format="turtle")
+    assert set(graph) == {(M.policy("no-storage-2014"), CCUS.supersedes, M.policy("no-storage-2010")),
+                          (M.policy("no-storage-2020"), CCUS.supersedes, M.policy("no-storage-2014"))}
+
+
+def test_tsv_and_jsonld_by_accept(site: tuple[str, App]) -> None:
+    url, _ = site
+    q = urllib.parse.quote(QUERY)
+    status, headers, body = get(f"{url}/sparql?query={q}", accept="text/tab-separated-values")
+    assert status == 200 and headers["content-type"].startswith("text/tab-separated-values")
+    assert body.decode().splitlines()[0] == "?id\t?title"
+    construct = urllib.parse.quote("CONSTRUCT WHERE { ?s <https://w3id.org/ccus-kg/ontology#score> ?o }")
+    status, headers, body = get(f"{url}/sparql?query={construct}", accept="application/ld+json")
+    assert status == 200 and headers["content-type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=body, format="json-ld")) == 15
+
+
+@pytest.mark.parametrize(("query", "status", "message"), [
+    ("DROP ALL", 403, "read-only endpoint: DROP is refused"),
+    ("INSERT DATA { <http://a> <http://b> <http://c> }", 403, "read-only endpoint: INSERT is refused"),
+    ("LOAD <http://example.org/data.ttl>", 403, "read-only endpoint: LOAD is refused"),
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 403, "SERVICE is refused"),
+    ("SELECT ?x WHERE { ?x ?y }", 400, "SPARQL syntax error"),
+])
+def test_refusals_and_errors(site: tuple[str, App], query: str, status: int, message: str) -> None:
+    url, _ = site
+    got, _, body = get(url + "/sparql", method="POST", data=query.encode(), ctype="application/sparql-query")
+    assert got == status
+    assert message in body.decode()
+
+
+def test_update_parameter_and_update_media_type_are_forbidden(site: tuple[str, App]) -> None:
+    url, _ = site
+    form = urllib.parse.urlencode({"update": "CLEAR ALL"}).encode()
+    assert get(url + "/sparql", method="POST", data=form, ctype="application/x-www-form-urlencoded")[0] == 403
+    assert get(url + "/sparql", method="POST", data=b"CLEAR ALL", ctype="application/sparql-update")[0] == 403
+
+
+def test_keywords_inside_strings_and_iris_are_not_refused() -> None:
+    check_read_only('SELECT ?x WHERE { ?x ?p "DROP ALL; SERVICE" . ?x ?q <http://x.org/load> } # INSERT')
+
+
+def test_time_limit_and_row_cap(tmp_path: Path) -> None:
+    app = App(load(lineage_corpus(tmp_path)), timeout=0.2, max_rows=2)
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    response = app.handle("GET", "/sparql?query=" + urllib.parse.quote(heavy), {"accept": "application/json"})
+    assert response.status == 503
+    assert b"past the 0.2 s limit" in response.body
+    capped = app.handle("GET", "/sparql?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }"),
+                        {"accept": "application/sparql-results+json"})
+    assert len(json.loads(capped.body)["results"]["bindings"]) == 2
+
+
+@pytest.mark.parametrize(("accept", "ext"), [("text/html", "html"), ("text/turtle", "ttl"),
+                                              ("application/ld+json", "jsonld"), ("application/n-triples", "nt"),
+                                              ("text/turtle;q=0.5, application/ld+json", "jsonld")])
+def test_policy_iri_dereferences_by_content_negotiation(site: tuple[str, App], accept: str, ext: str) -> None:
+    url, _ = site
+    status, headers, _ = get(url + "/id/policy/no-storage-2014", accept=accept)
+    assert status == 303
+    assert headers["location"] == f"/doc/policy/no-storage-2014.{ext}"
+    status, headers, body = get(url + headers["location"])
+    assert status == 200
+    assert headers["content-location"] == f"/doc/policy/no-storage-2014.{ext}"
+    if ext in ("ttl", "nt", "jsonld"):
+        g = Graph().parse(data=body, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[ext])
+        assert (M.policy("no-storage-2014"), CCUS.supersedes, M.policy("no-storage-2010")) in g
+        assert (M.assessment("no-storage-2014", "mrv"), CCUS.score, Literal(60)) in g
+
+
+@pytest.mark.parametrize("path", ["/id/cluster/north-sea-storage", "/id/jurisdiction/NO",
+                                  "/id/policy/no-storage-2014/assessment/mrv"])
+def test_other_iris_dereference(site: tuple[str, App], path: str) -> None:
+    url, _ = site
+    status, headers, _ = get(url + path, accept="text/turtle")
+    assert status == 303
+    status, _, body = get(url + headers["location"])
+    assert status == 200
+    assert (URIRef(M.base + path[len("/id/"):]), None, None) in Graph().parse(data=body, format="turtle")
+
+
+def test_unknown_iri_is_404(site: tuple[str, App]) -> None:
+    url, _ = site
+    assert get(url + "/id/policy/nope-1999", accept="text/turtle")[0] == 404
+    assert get(url + "/doc/policy/nope-1999.html")[0] == 404
+
+
+def test_void_dumps_and_ontology(site: tuple[str, App]) -> None:
+    url, app = site
+    status, _, body = get(url + "/void.ttl")
+    void = Graph().parse(data=body, format="turtle")
+    assert int(void.value(M.dataset(), VOID.triples)) == app.triple_count
+    dumps = sorted(str(o) for o in void.objects(M.dataset(), VOID.dataDump))
+    assert dumps == [f"https://w3id.org/ccus-kg/dumps/ccus-kg.{e}" for e in ("jsonld", "nt", "ttl")]
+    status, headers, body = get(url + "/dumps/ccus-kg.ttl")
+    assert status == 200 and len(Graph().parse(data=body, format="turtle")) == app.triple_count
+    status, headers, body = get(url + "/ontology", accept="text/turtle")
+    assert headers["content-type"].startswith("text/turtle")
+    assert (CCUS.Policy, None, None) in Graph().parse(data=body, format="turtle")
+    status, headers, body = get(url + "/ontology", accept="text/html")
+    assert b"ccus:supersedes" in body and "取代".encode() in body
+
+
+def test_index_and_policy_pages(site: tuple[str, App]) -> None:
+    url, _ = site
+    index = get(url + "/")[2].decode()
+    assert index.count('<tr data-jur="NO"') == 3
+    assert "cdn" not in index.lower() and "https://" not in index.split("<main>")[0]
+    page = get(url + "/doc/policy/no-storage-2014.html")[2].decode()
+    for text in ("Storage regulations 2014", "封存条例 2014", 'aria-label="dimension scores"',
+                 'href="/doc/policy/no-storage-2010.html"', 'href="/doc/policy/no-storage-2020.html"',
+                 "North Sea Storage", "Adopted by the government", "evolution.supersededBy", "已被取代"):
+        assert text in page, text
+
+
+def test_query_page_runs_a_named_query(site: tuple[str, App]) -> None:
+    url, _ = site
+    page = get(url + "/query?name=policies-by-jurisdiction&p.jurisdiction=NO&p.status=Active")[2].decode()
+    assert 'id="result-count">1 result<' in page
+    assert "no-storage-2020" in page
+
+
+def test_configured_base_is_served(tmp_path: Path) -> None:
+    root = lineage_corpus(tmp_path)
+    app = App(load(root, base="http://example.org/kg/id/"))
+    response = app.handle("GET", "/id/policy/no-storage-2020", {"accept": "text/turtle"})
+    assert response.status == 303
+    doc = app.handle("GET", response.headers["Location"], {})
+    graph = Graph().parse(data=doc.body, format="turtle")
+    assert (URIRef("http://example.org/kg/id/policy/no-storage-2020"), CCUS.supersedes,
+            URIRef("http://example.org/kg/id/policy/no-storage-2014")) in graph
+
+
+def test_negotiate_honours_q_values() -> None:
+    offered = ["text/html", "text/turtle"]
+    assert negotiate("text/turtle;q=0.9, text/html;q=0.1", offered, "text/html") == "text/turtle"
+    assert negotiate("*/*", offered, "text/html") == "text/html"
+    assert negotiate("image/png", offered, "text/html") is None
+
+
+def test_load_2000_requests_8_at_a_time_without_errors(site: tuple[str, App]) -> None:
+    """Bounded: 2,000 requests to 127.0.0.1, 8 in flight, each with a 10 s timeout."""
+    url, _ = site
+    q = urllib.parse.quote(QUERY)
+    targets = [f"{url}/sparql?query={q}", f"{url}/doc/policy/no-storage-2014.html", f"{url}/",
+               f"{url}/doc/policy/no-storage-2014.ttl"]
+
+    def one(i: int) -> tuple[int, float]:
+        started = time.perf_counter()
+        status = get(targets[i % len(targets)], accept="application/sparql-results+json")[0]
+        return status, time.perf_counter() - started
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, range(2000)))
+    elapsed = time.perf_counter() - started
+    errors = [s for s, _ in results if s != 200]
+    latencies = sorted(t for _, t in results)
+    print(f"load: 2000 requests in {elapsed:.2f} s = {2000 / elapsed:.0f} req/s, "
+          f"p95 {latencies[int(0.95 * len(latencies))] * 1000:.1f} ms")
+    assert errors == []
