@@ -4,6 +4,12 @@ Parameters are bound as typed RDF terms in a ``VALUES`` block placed at
 the start of the query's WHERE group, never pasted into the query text as
 strings, so a value holding SPARQL syntax stays a value, and the same
 bound query runs on rdflib, Oxigraph and any remote endpoint.
+
+Writing a query: SPARQL evaluates nested groups (UNION branches, OPTIONAL
+blocks, subqueries) on their own, so use a parameter in the top-level group
+(a triple pattern, a FILTER, or a FILTER NOT EXISTS, which sees the outer
+bindings); tests/test_queries.py runs every query on rdflib and Oxigraph and
+fails when they disagree.
 """
 
 from __future__ import annotations
@@ -75,7 +81,12 @@ class NamedQuery:
 
 def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
     """Read a ``.rq`` file and its header; a malformed header raises QueryError."""
-    text = path.read_text(encoding="utf-8")
+    return parse_query_text(path.read_text(encoding="utf-8"), name or path.stem, path)
+
+
+def parse_query_text(text: str, name: str, path: Path | None = None) -> NamedQuery:
+    """A query and its (optional) header from text: a file, stdin or a form."""
+    path = path or Path(name)
     title = description = ""
     params: list[Param] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -91,7 +102,7 @@ def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
             description = (description + " " + value.strip()).strip()
         else:
             params.append(_parse_param(value, path, number))
-    return NamedQuery(name or path.stem, path, title, description, text, tuple(params))
+    return NamedQuery(name, path, title, description, text, tuple(params))
 
 
 def _parse_param(spec: str, path: Path, line: int) -> Param:
@@ -203,4 +214,4 @@ def run(source: SparqlSource, query: NamedQuery | str, values: dict[str, str] | 
     return source.query(bind(query, values or {}))
 
 
-__all__ = ["NamedQuery", "Param", "bind", "catalogue", "parse_query_file", "run", "to_term"]
+__all__ = ["NamedQuery", "Param", "bind", "catalogue", "parse_query_file", "parse_query_text", "run", "to_term"]

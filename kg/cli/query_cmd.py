@@ -1,0 +1,114 @@
+"""`ccus-kg query`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from kg.build import load
+from kg.errors import QueryError
+from kg.queries import NamedQuery, catalogue, parse_query_file, parse_query_text, run
+from kg.results import GRAPH_FORMATS, SELECT_FORMATS, plain, render
+
+from .common import base_option, handle_errors, out, print_json, seeds_option
+
+
+class ParamType(click.ParamType):
+    """name=value, checked when the command line is read."""
+
+    name = "name=value"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        name, sep, text = value.partition("=")
+        if not sep or not name:
+            self.fail(f"'{value}' is not name=value", param, ctx)
+        return name.strip().lstrip("?"), text
+
+
+@click.command("query")
+@click.argument("query", required=False)
+@seeds_option
+@click.option("--param", "-p", "params", type=ParamType(), multiple=True,
+              help="A parameter value, name=value (repeatable); bound as a typed RDF term.")
+@click.option("--format", "fmt", type=click.Choice([*SELECT_FORMATS, *GRAPH_FORMATS]), default="table",
+              show_default=True, help="Result format (ttl, nt, jsonld for CONSTRUCT/DESCRIBE).")
+@click.option("--list", "listing", is_flag=True, help="List the named queries instead (text or json).")
+@base_option
+@handle_errors
+def query_command(query: str | None, seeds: Path, params: tuple[tuple[str, str], ...], fmt: str,
+                  listing: bool, base: str) -> None:
+    """Run a named query, a .rq file, or a query from stdin (-).
+
+    Parameters are bound as typed RDF terms, never pasted into the query;
+    an unknown, missing or ill-typed parameter or a syntax error exits 2.
+
+    Example: ccus-kg query policies-by-jurisdiction --param jurisdiction=CN --format csv
+    """
+    if listing:
+        _list(fmt)
+        return
+    if not query:
+        raise QueryError("name a query (see ccus-kg query --list), a .rq file, or - for stdin")
+    named = _resolve(query)
+    kg = load(seeds, base)
+    result = run(kg.source(), named, dict(params))
+    if fmt == "table":
+        if result.kind == "graph":
+            fmt = "ttl"
+        else:
+            _table(result)
+            return
+    try:
+        sys.stdout.write(render(result, fmt, base))
+    except ValueError as exc:
+        raise QueryError(str(exc)) from exc
+
+
+def _resolve(query: str) -> NamedQuery:
+    if query == "-":
+        return parse_query_text(sys.stdin.read(), "-")
+    path = Path(query)
+    if path.suffix == ".rq" or path.is_file():
+        if not path.is_file():
+            raise QueryError(f"{path}: no such query file")
+        return parse_query_file(path)
+    found = catalogue().get(query)
+    if found is None:
+        import difflib
+
+        close = difflib.get_close_matches(query, list(catalogue()), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see ccus-kg query --list"
+        raise QueryError(f"no query named '{query}'{hint}")
+    return found
+
+
+def _list(fmt: str) -> None:
+    queries = catalogue()
+    if fmt == "json":
+        print_json([q.as_dict() for q in queries.values()])
+        return
+    table = Table(title=f"{len(queries)} named queries", show_lines=False)
+    table.add_column("name", style="bold")
+    table.add_column("title")
+    table.add_column("parameters")
+    for q in queries.values():
+        params = ", ".join(f"{p.name}:{p.type.split(':')[1]}{'' if p.required else '?'}"
+                           + (f" (e.g. {p.example})" if p.example else "") for p in q.params)
+        table.add_row(q.name, q.title, params)
+    out.print(table)
+
+
+def _table(result) -> None:  # type: ignore[no-untyped-def]
+    if result.kind == "ask":
+        out.print("true" if result.boolean else "false")
+        return
+    table = Table(show_lines=False)
+    for var in result.vars:
+        table.add_column(var)
+    for row in result.rows:
+        table.add_row(*(plain(v) for v in row))
+    out.print(table)
+    out.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
