@@ -110,6 +110,7 @@ SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
 
 # SKOS concept schemes shipped in ontology/vocabularies.ttl
 DIMENSION = Namespace(ONTOLOGY_IRI + "/dimension/")
@@ -190,6 +191,7 @@ __all__ = [
     "SH",
     "SHAPES",
     "SKOS",
+    "SPARQL_RESULTS",
     "STATUS",
     "VANN",
     "VOID",

@@ -16,7 +16,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.export import serialize
-from kg.namespaces import XSD
+from kg.namespaces import SPARQL_RESULTS, XSD
 from kg.sparql import Result
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
@@ -49,7 +49,7 @@ def to_json(result: Result) -> str:
 
 def to_xml(result: Result) -> str:
     """SPARQL Query Results XML."""
-    lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+    lines = ['<?xml version="1.0"?>', f"<sparql xmlns={quoteattr(str(SPARQL_RESULTS))}>", "  <head>"]
     lines += [f"    <variable name={quoteattr(v)}/>" for v in result.vars]
     lines.append("  </head>")
     if result.kind == "ask":
