@@ -11,6 +11,7 @@ import click
 from kg import __version__
 
 from .build_cmd import build_command, export_command
+from .push_cmd import push_command
 from .query_cmd import query_command
 from .serve_cmd import serve_command
 from .validate_cmd import validate_command
@@ -30,5 +31,6 @@ main.add_command(export_command)
 main.add_command(validate_command)
 main.add_command(query_command)
 main.add_command(serve_command)
+main.add_command(push_command)
 
 __all__ = ["main"]

@@ -33,6 +33,29 @@ def seeds_option(func: F) -> F:
     )(func)
 
 
+class StoreType(click.ParamType):
+    """--store memory | oxigraph:PATH | sparql:QUERY_URL, checked when the command line is read."""
+
+    name = "memory|oxigraph:PATH|sparql:URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from kg.store import StoreSpec
+
+        try:
+            return StoreSpec.parse(value) if isinstance(value, str) else value
+        except KgError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def store_option(func: F) -> F:
+    """--store, default the rdflib in-memory graph."""
+    return click.option(
+        "--store", type=StoreType(), default="memory", show_default=True,
+        help="Where queries run: memory (rdflib), oxigraph:PATH (embedded, loaded from --seeds when stale) "
+             "or sparql:QUERY_URL (a remote endpoint).",
+    )(func)
+
+
 def base_option(func: F) -> F:
     """--base IRI for minted resources."""
     return click.option(
@@ -55,7 +78,8 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DataError as exc:
-            print_findings(exc.findings, stream=err)
+            # The violations are what stop the command; `validate` lists the rest.
+            print_findings([f for f in exc.findings if f.severity is Severity.VIOLATION], stream=err)
             err.print(f"[red]error:[/red] {escape(str(exc))}")
             sys.exit(exc.exit_code)
         except KgError as exc:
@@ -97,4 +121,5 @@ __all__ = [
     "print_findings",
     "print_json",
     "seeds_option",
+    "store_option",
 ]

@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from kg.build import load
 from kg.errors import QueryError
 from kg.queries import NamedQuery, catalogue, parse_query_file, parse_query_text, run
 from kg.results import GRAPH_FORMATS, SELECT_FORMATS, plain, render
+from kg.store import StoreSpec, open_store
 
-from .common import base_option, handle_errors, out, print_json, seeds_option
+from .common import base_option, handle_errors, out, print_json, seeds_option, store_option
 
 
 class ParamType(click.ParamType):
@@ -31,6 +31,7 @@ class ParamType(click.ParamType):
 @click.command("query")
 @click.argument("query", required=False)
 @seeds_option
+@store_option
 @click.option("--param", "-p", "params", type=ParamType(), multiple=True,
               help="A parameter value, name=value (repeatable); bound as a typed RDF term.")
 @click.option("--format", "fmt", type=click.Choice([*SELECT_FORMATS, *GRAPH_FORMATS]), default="table",
@@ -38,8 +39,8 @@ class ParamType(click.ParamType):
 @click.option("--list", "listing", is_flag=True, help="List the named queries instead (text or json).")
 @base_option
 @handle_errors
-def query_command(query: str | None, seeds: Path, params: tuple[tuple[str, str], ...], fmt: str,
-                  listing: bool, base: str) -> None:
+def query_command(query: str | None, seeds: Path, store: StoreSpec, params: tuple[tuple[str, str], ...],
+                  fmt: str, listing: bool, base: str) -> None:
     """Run a named query, a .rq file, or a query from stdin (-).
 
     Parameters are bound as typed RDF terms, never pasted into the query;
@@ -53,8 +54,7 @@ def query_command(query: str | None, seeds: Path, params: tuple[tuple[str, str],
     if not query:
         raise QueryError("name a query (see ccus-kg query --list), a .rq file, or - for stdin")
     named = _resolve(query)
-    kg = load(seeds, base)
-    result = run(kg.source(), named, dict(params))
+    result = run(open_store(store, seeds, base), named, dict(params))
     if fmt == "table":
         if result.kind == "graph":
             fmt = "ttl"

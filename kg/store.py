@@ -1,0 +1,226 @@
+"""One store interface, three implementations: rdflib in memory, Oxigraph on disk, a remote endpoint.
+
+``open_store("memory" | "oxigraph:PATH" | "sparql:QUERY_URL", seeds)`` gives a
+``SparqlSource``: callers (query, lineage, in-force, analyze) cannot tell
+which one answers, since every result comes back as rdflib terms. ``push``
+writes the graph into a named graph of any SPARQL 1.1 Graph Store.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.build import KnowledgeGraph, load
+from kg.errors import QueryError, StoreError
+from kg.export import ntriples
+from kg.namespaces import DEFAULT_BASE, XSD
+from kg.sparql import Result, SparqlSource
+from kg.vocab import vocabularies
+
+STAMP = ".ccus-kg-content"  # the hash of what an Oxigraph store folder was loaded from
+TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A parsed --store value."""
+
+    kind: str  # "memory", "oxigraph" or "sparql"
+    target: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> StoreSpec:
+        """memory | oxigraph:PATH | sparql:URL; anything else raises StoreError."""
+        if text == "memory":
+            return cls("memory")
+        kind, sep, target = text.partition(":")
+        if sep and kind == "oxigraph" and target:
+            return cls("oxigraph", target)
+        if sep and kind == "sparql" and target.startswith(("http:", "https:")):
+            return cls("sparql", target)
+        raise StoreError(f"--store must be memory, oxigraph:PATH or sparql:QUERY_URL, got '{text}'")
+
+
+def dataset_ntriples(kg: KnowledgeGraph) -> bytes:
+    """What a store holds: the data plus the SKOS schemes the queries read."""
+    return (ntriples(kg.triples) + ntriples(vocabularies().graph)).encode("utf-8")
+
+
+def open_store(spec: str | StoreSpec, seeds: Path, base: str = DEFAULT_BASE) -> SparqlSource:
+    """A SparqlSource for --store; local stores are (re)loaded from the seeds when stale."""
+    spec = spec if isinstance(spec, StoreSpec) else StoreSpec.parse(spec)
+    if spec.kind == "memory":
+        return load(seeds, base).source()
+    if spec.kind == "oxigraph":
+        return OxigraphSource.from_seeds(Path(spec.target), seeds, base)
+    return RemoteSource(spec.target)
+
+
+class OxigraphSource:
+    """A persistent embedded Oxigraph store."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    @classmethod
+    def from_seeds(cls, path: Path, seeds: Path, base: str = DEFAULT_BASE) -> OxigraphSource:
+        """Open the store at ``path``; reload it when the seeds' graph changed since."""
+        kg = load(seeds, base)
+        data = dataset_ntriples(kg)
+        digest = hashlib.sha256(data).hexdigest()
+        path.mkdir(parents=True, exist_ok=True)
+        stamp = path / STAMP
+        try:
+            store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
+        if not stamp.exists() or stamp.read_text() != digest:
+            store.clear()
+            store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+            store.flush()
+            stamp.write_text(digest)
+        return cls(store)
+
+    def query(self, text: str) -> Result:
+        try:
+            result = self.store.query(text)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        return from_oxigraph(result)
+
+
+def from_oxigraph(result: object) -> Result:
+    """A pyoxigraph query result as a kg.sparql.Result with rdflib terms."""
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [tuple(to_rdflib(row[n]) for n in names) for row in result]
+        return Result("select", vars=names, rows=rows)
+    if isinstance(result, ox.QueryTriples):
+        return Result("graph", triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+                                        for t in result])
+    return Result("ask", boolean=bool(result))
+
+
+def to_rdflib(term: object) -> Node | None:
+    """One pyoxigraph term as the rdflib term it stands for."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+    raise QueryError(f"unsupported term in a result: {term!r}")
+
+
+class RemoteSource:
+    """A remote SPARQL 1.1 endpoint, read with the SPARQL protocol (form POST)."""
+
+    def __init__(self, url: str, timeout: float = TIMEOUT):
+        self.url = url
+        self.timeout = timeout
+
+    def query(self, text: str) -> Result:
+        body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+        request = urllib.request.Request(self.url, data=body, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+            **auth_headers()})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                media = response.headers.get("Content-Type", "").split(";")[0].strip()
+                payload = response.read()
+        except urllib.error.HTTPError as exc:
+            message = exc.read().decode("utf-8", "replace").strip()
+            error = QueryError if exc.code == 400 else StoreError
+            raise error(f"{self.url} answered {exc.code}: {message}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.url}: cannot reach the endpoint: {exc}") from exc
+        if media in ("application/n-triples", "text/plain"):
+            quads = ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
+            return Result("graph", triples=[(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+                                            for q in quads])
+        return parse_results_json(payload)
+
+
+def parse_results_json(payload: bytes) -> Result:
+    """SPARQL 1.1 Query Results JSON -> Result with rdflib terms."""
+    data = json.loads(payload)
+    if "boolean" in data:
+        return Result("ask", boolean=bool(data["boolean"]))
+    names = data["head"]["vars"]
+    rows = []
+    for binding in data["results"]["bindings"]:
+        rows.append(tuple(_json_term(binding.get(n)) for n in names))
+    return Result("select", vars=names, rows=rows)
+
+
+def _json_term(value: dict[str, str] | None) -> Node | None:
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype and datatype != str(XSD.string):
+        return Literal(value["value"], datatype=URIRef(datatype))
+    return Literal(value["value"])
+
+
+def auth_headers() -> dict[str, str]:
+    """Credentials from the environment (never the command line)."""
+    token = os.environ.get("CCUS_KG_TOKEN")
+    if token:
+        return {"Authorization": f"Bearer {token}"}
+    user, password = os.environ.get("CCUS_KG_USER"), os.environ.get("CCUS_KG_PASSWORD")
+    if user and password is not None:
+        pair = base64.b64encode(f"{user}:{password}".encode()).decode()
+        return {"Authorization": f"Basic {pair}"}
+    return {}
+
+
+def push(kg: KnowledgeGraph, endpoint: str, graph: str | None = None, timeout: float = TIMEOUT) -> int:
+    """PUT the graph (data + SKOS schemes) into one named graph of a Graph Store; returns triples sent.
+
+    PUT replaces the graph whole on the server, so pushing twice leaves the
+    same triples, and a refused push leaves the previous graph as it was.
+    """
+    target = graph or str(kg.minter.graph())
+    separator = "&" if "?" in endpoint else "?"
+    url = f"{endpoint}{separator}{urllib.parse.urlencode({'graph': target})}"
+    body = dataset_ntriples(kg)
+    request = urllib.request.Request(url, data=body, method="PUT", headers={
+        "Content-Type": "application/n-triples", **auth_headers()})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        message = exc.read().decode("utf-8", "replace").strip() or exc.reason
+        raise StoreError(f"{endpoint} refused the push ({exc.code}): {message}") from exc
+    except OSError as exc:
+        raise StoreError(f"{endpoint}: cannot reach the graph store: {exc}") from exc
+    return body.count(b"\n")
+
+
+__all__ = ["OxigraphSource", "RemoteSource", "StoreSpec", "auth_headers", "dataset_ntriples",
+           "from_oxigraph", "open_store", "parse_results_json", "push", "to_rdflib"]
