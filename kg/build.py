@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import DataError, Finding, Severity
+from kg.errors import DataError, Finding, KgError, Severity
 from kg.export import SUFFIX, serialize, write_atomic
 from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
@@ -23,7 +23,7 @@ from kg.namespaces import DEFAULT_BASE
 from kg.records import Corpus, load_corpus
 from kg.resources import ontology_file
 from kg.sparql import GraphSource, to_graph
-from kg.validation import Report, validate
+from kg.validation import Report, validate, validate_fast
 from kg.vocab import vocabularies
 
 BUILD_FORMATS = ("ttl", "nt", "jsonld")
@@ -59,9 +59,19 @@ class KnowledgeGraph:
                 graph.add(triple)
         return graph
 
-    def validate(self, per_record: bool = False) -> Report:
-        """SHACL-validate what the records state; the report also holds loading problems."""
-        report = validate(self.corpus, self.mapped, self.minter, self.findings, per_record=per_record)
+    def validate(self, engine: str = "sparql") -> Report:
+        """Validate what the records state against shapes.ttl; loading problems join the report.
+
+        ``sparql`` runs the shapes compiled to SPARQL on Oxigraph (fast);
+        ``pyshacl`` runs pySHACL, the reference engine. Both give the same
+        findings (tests/test_validation.py checks it on every fixture).
+        """
+        if engine == "pyshacl":
+            report = validate(self.corpus, self.mapped, self.minter, self.findings)
+        elif engine == "sparql":
+            report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
+        else:
+            raise KgError(f"unknown validation engine '{engine}': use sparql or pyshacl")
         self.findings = report.findings
         return report
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -344,47 +345,53 @@ def locate(text: str, dotted: str) -> int | None:
 
     Works for JSON and YAML front matter alike (JSON is read as YAML here).
     """
-    if not text.startswith("---"):
-        return None
-    end = text.find("\n---", 3)
-    fm = text[3:end] if end > 0 else text[3:]
-    try:
-        node = yaml.compose(fm)
-    except yaml.YAMLError:
-        return None
-    steps = re.findall(r"[^.\[\]]+|\[\d+\]", dotted)
-    line = None
-    for step in steps:
-        if node is None:
-            break
-        if step.startswith("["):
-            if not isinstance(node, yaml.SequenceNode):
-                break
-            index = int(step[1:-1])
-            if index >= len(node.value):
-                break
-            node = node.value[index]
-            line = node.start_mark.line
-            continue
-        if not isinstance(node, yaml.MappingNode):
-            break
-        for key, value in node.value:
-            if key.value == step:
-                line = key.start_mark.line
-                node = value
-                break
-        else:
-            break
-    return None if line is None else line + 1
+    return _lines_of(text).get(dotted)
 
 
 def field_line(path: Path, dotted: str) -> int | None:
-    """The line of a field in a record file (re-read: only needed when reporting)."""
+    """The line of a field in a record file (read once per file version, only when reporting)."""
     try:
-        text = path.read_bytes().decode("utf-8", "replace")
+        stat = Path(path).stat()
     except OSError:
         return None
-    return locate(text.removeprefix("\ufeff").replace("\r\n", "\n"), dotted)
+    return _line_map(str(path), stat.st_mtime_ns, stat.st_size).get(dotted)
+
+
+@lru_cache(maxsize=1024)
+def _line_map(path: str, mtime_ns: int, size: int) -> dict[str, int]:
+    try:
+        text = Path(path).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return {}
+    return _lines_of(text.removeprefix("\ufeff").replace("\r\n", "\n"))
+
+
+def _lines_of(text: str) -> dict[str, int]:
+    """Every dotted field path of a record's front matter -> its 1-based line."""
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    try:
+        root = yaml.compose(text[3:end] if end > 0 else text[3:])
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                dotted = f"{prefix}.{key.value}" if prefix else str(key.value)
+                lines.setdefault(dotted, key.start_mark.line + 1)
+                walk(value, dotted)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                dotted = f"{prefix}[{i}]"
+                lines.setdefault(dotted, item.start_mark.line + 1)
+                walk(item, dotted)
+
+    if root is not None:
+        walk(root, "")
+    return lines
 
 
 def _normalise(value: Any) -> Any:

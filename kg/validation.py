@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -27,6 +28,7 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.term import Node
 
 from kg.errors import Finding, OntologyError, Severity
+from kg.export import ntriples
 from kg.iris import Minter
 from kg.mapping import (
     ASSESSMENT_TEXT,
@@ -37,7 +39,7 @@ from kg.mapping import (
     Mapped,
     Triple,
 )
-from kg.namespaces import CCUS, DCTERMS, PROV, RDF, RDFS, SH, SHAPES
+from kg.namespaces import CCUS, DCTERMS, PROV, RDF, RDFS, SH, SHAPES, XSD
 from kg.records import Corpus, Record, field_line
 from kg.resources import ontology_file
 from kg.vocab import normalise, vocabularies
@@ -408,3 +410,181 @@ def report_triples(report: Report, minter: Minter | None = None) -> list[Triple]
 
 
 __all__ = ["Report", "Result", "cluster_keys", "report_triples", "shapes_graph", "validate"]
+
+
+# --- the fast path: shapes.ttl compiled to SPARQL, run on Oxigraph ---------------------------------
+
+_SUPPORTED = {SH.minCount, SH.maxCount, SH.datatype, SH.pattern, SH["class"], SH.minInclusive, SH.maxInclusive}
+_META = {RDF.type, SH.path, SH.severity, SH.message, SH.name, SH.description, SH.targetClass,
+         SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.sparql, SH.deactivated}
+
+
+@dataclass(frozen=True)
+class CompiledCheck:
+    """One constraint of one shape as a SPARQL query over all its focus nodes at once."""
+
+    shape: URIRef
+    severity: Severity
+    message: str
+    query: str
+    path: Node | None
+    component: Node
+
+
+def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
+    """Every constraint in shapes.ttl as a whole-graph SPARQL query.
+
+    Covers exactly the SHACL features shapes.ttl uses (targets by class,
+    subjects-of and objects-of; min/maxCount, datatype, pattern, class,
+    min/maxInclusive; SPARQL constraints); anything else raises OntologyError,
+    so a new feature in the shapes cannot be silently skipped.
+    """
+    checks: list[CompiledCheck] = []
+    for node_shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
+        targets = _targets(shapes, node_shape)
+        if not targets:
+            continue
+        for prop in sorted(shapes.objects(node_shape, SH.property), key=str):
+            checks.extend(_property_checks(shapes, prop, targets))
+        for constraint in sorted(shapes.objects(node_shape, SH.sparql), key=str):
+            checks.append(_sparql_check(shapes, node_shape, constraint, targets))
+        unknown = {p for p in shapes.predicates(node_shape, None)} - _META
+        if unknown:
+            raise OntologyError(f"shape {node_shape} uses {sorted(map(str, unknown))}: not compiled to SPARQL")
+    return checks
+
+
+def _targets(shapes: Graph, shape: Node) -> list[str]:
+    out = [f"{{ ?this a <{c}> . }}" for c in shapes.objects(shape, SH.targetClass)]
+    out += [f"{{ SELECT DISTINCT ?this WHERE {{ ?this <{p}> ?target__ . }} }}"
+            for p in shapes.objects(shape, SH.targetSubjectsOf)]
+    out += [f"{{ SELECT DISTINCT ?this WHERE {{ ?target__ <{p}> ?this . }} }}"
+            for p in shapes.objects(shape, SH.targetObjectsOf)]
+    return out
+
+
+def _focus(targets: list[str]) -> str:
+    return targets[0] if len(targets) == 1 else "{ " + " UNION ".join(targets) + " }"
+
+
+def _severity(shapes: Graph, shape: Node) -> Severity:
+    return SEVERITY.get(shapes.value(shape, SH.severity), Severity.VIOLATION)
+
+
+def _property_checks(shapes: Graph, prop: Node, targets: list[str]) -> list[CompiledCheck]:
+    path = shapes.value(prop, SH.path)
+    if not isinstance(path, URIRef):
+        raise OntologyError(f"property shape {prop}: only IRI paths are compiled to SPARQL")
+    unknown = {p for p in shapes.predicates(prop, None)} - _META - _SUPPORTED
+    if unknown:
+        raise OntologyError(f"property shape {prop} uses {sorted(map(str, unknown))}: not compiled to SPARQL")
+    focus = _focus(targets)
+    severity = _severity(shapes, prop)
+    message = str(shapes.value(prop, SH.message) or "")
+    checks = []
+
+    def add(component: str, query: str) -> None:
+        checks.append(CompiledCheck(URIRef(prop), severity, message, query, path,
+                                    SH[f"{component}ConstraintComponent"]))
+
+    value = shapes.value(prop, SH.minCount)
+    if value is not None:
+        add("MinCount", f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this <{path}> ?v__ }} }} "
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v__) < {int(value)})")
+    value = shapes.value(prop, SH.maxCount)
+    if value is not None:
+        add("MaxCount", f"SELECT ?this WHERE {{ {focus} ?this <{path}> ?v__ }} "
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v__) > {int(value)})")
+    value = shapes.value(prop, SH.datatype)
+    if value is not None:
+        add("Datatype", f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
+                        f"FILTER(!isLiteral(?value) || DATATYPE(?value) != <{value}>) }}")
+    value = shapes.value(prop, SH.pattern)
+    if value is not None:
+        add("Pattern", f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
+                       f"FILTER(isBlank(?value) || !REGEX(STR(?value), {Literal(str(value)).n3()})) }}")
+    value = shapes.value(prop, SH["class"])
+    if value is not None:
+        add("Class", f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
+                     f"FILTER NOT EXISTS {{ ?value a/<{RDFS.subClassOf}>* <{value}> }} }}")
+    for kind, op in (("minInclusive", "<"), ("maxInclusive", ">")):
+        value = shapes.value(prop, SH[kind])
+        if value is not None:
+            add(kind[0].upper() + kind[1:], f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
+                                            f"FILTER(!(?value {'>=' if op == '<' else '<='} {value.n3()})) }}")
+    return checks
+
+
+def _sparql_check(shapes: Graph, shape: Node, constraint: Node, targets: list[str]) -> CompiledCheck:
+    select = str(shapes.value(constraint, SH.select))
+    prefixes_node = shapes.value(constraint, SH.prefixes)
+    header = ""
+    for decl in shapes.objects(prefixes_node, SH.declare):
+        header += f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>\n"
+    body = select.replace("$this", "?this")
+    match = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
+    if match is None:
+        raise OntologyError(f"{constraint}: a SPARQL constraint needs SELECT … WHERE {{ … }}")
+    query = header + body[: match.end()] + f" {_focus(targets)} " + body[match.end():]
+    return CompiledCheck(URIRef(shape), _severity(shapes, shape), str(shapes.value(constraint, SH.message) or ""),
+                         query, None, SH.SPARQLConstraintComponent)
+
+
+@lru_cache(maxsize=4)
+def _compiled(path: Path | None = None) -> tuple[CompiledCheck, ...]:
+    return tuple(compile_shapes(shapes_graph(path)))
+
+
+def validate_fast(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
+                  load_findings: Sequence[Finding] = ()) -> Report:
+    """The same findings as :func:`validate`, from SPARQL over an embedded Oxigraph store."""
+    minter = minter or Minter()
+    locator = _Locator(corpus, mapped.stated, minter)
+    keys: list[Triple] = []
+    for s, p, o in mapped.stated:
+        if p == RDFS.label and str(s).startswith(minter.base + "cluster/"):
+            keys += [(s, SHAPES[kind], Literal(key)) for kind, key in cluster_keys(str(o))]
+    store = ox.Store()
+    store.bulk_load((ntriples(mapped.stated) + ntriples(vocabularies().graph) + ntriples(keys)).encode(),
+                    ox.RdfFormat.N_TRIPLES)
+    results: list[Result] = []
+    for check in _compiled():
+        for row in store.query(check.query):
+            names = {v: _rdf(row[v]) for v in ("this", "path", "value") if _has(row, v)}
+            focus = names["this"]
+            path = names.get("path", check.path)
+            value = names.get("value", focus if check.component == SH.SPARQLConstraintComponent else None)
+            message = _fill(check.message, row)
+            finding = locator.finding(focus, path, value, check.severity, message, str(check.shape))
+            results.append(Result(finding, focus, path, value, check.shape, check.component))
+    unique = {(r.finding, r.focus, r.path, r.value): r for r in results}
+    ordered = sorted(unique.values(), key=lambda r: _order(r.finding))
+    findings = sorted([*load_findings, *(r.finding for r in ordered)], key=_order)
+    return Report(findings=findings, results=ordered)
+
+
+def _has(row: Any, name: str) -> bool:
+    try:
+        return row[name] is not None
+    except (KeyError, IndexError, TypeError):
+        return False
+
+
+def _rdf(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _fill(template: str, row: Any) -> str:
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if not _has(row, name):
+            return match.group(0)
+        term = row[name]
+        return term.value
+    return re.sub(r"\{[?$](\w+)\}", one, template)

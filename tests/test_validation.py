@@ -20,7 +20,7 @@ from kg.iris import Minter
 from kg.mapping import Mapped
 from kg.namespaces import CCUS, DCTERMS, SHAPES
 from kg.records import load_corpus
-from kg.validation import cluster_keys, validate
+from kg.validation import cluster_keys, validate, validate_fast
 
 from .conftest import ROOT, SEEDS, minimal_record, write_record
 
@@ -49,7 +49,8 @@ def run_validation(root: Path, corpus: dict[str, list[dict[str, Any]]] | list[di
     stated = [t for t in kg.mapped.stated if not (drop and drop(t))]
     for old, new in (replace or {}).items():
         stated = [new if t == old else t for t in stated]
-    report = validate(kg.corpus, Mapped(stated=stated), M, kg.findings)
+    report = validate_fast(kg.corpus, Mapped(stated=stated), M, kg.findings)
+    assert report.findings == validate(kg.corpus, Mapped(stated=stated), M, kg.findings).findings
     return report.findings
 
 
@@ -176,6 +177,33 @@ def test_shape_reports_file_field_and_severity(shape: str, tmp_path: Path) -> No
     assert (file, field, severity) in got
     assert all(f.rule == str(SHAPES[shape]) for f in findings)
     assert all(f.message.startswith(f.field) for f in findings if f.field)
+
+
+@pytest.mark.parametrize("shape", sorted(CASES))
+def test_fast_path_gives_the_same_findings_as_pyshacl(shape: str, tmp_path: Path) -> None:
+    corpus, _, *edits = CASES[shape]
+    drop = edits[0] if edits else None
+    replace = edits[1] if len(edits) > 1 else None
+    if isinstance(corpus, list):
+        corpus = {"": corpus}
+    for folder, records in corpus.items():
+        for data in records:
+            write_record(tmp_path / folder if folder else tmp_path, data)
+    kg = load(tmp_path)
+    stated = [t for t in kg.mapped.stated if not (drop and drop(t))]
+    for old, new in (replace or {}).items():
+        stated = [new if t == old else t for t in stated]
+    reference = validate(kg.corpus, Mapped(stated=stated), M, kg.findings)
+    fast = validate_fast(kg.corpus, Mapped(stated=stated), M, kg.findings)
+    assert fast.findings == reference.findings
+    assert [(r.focus, r.path, r.value, r.shape) for r in fast.results] == [
+        (r.focus, r.path, r.value, r.shape) for r in reference.results]
+
+
+def test_fast_path_matches_pyshacl_on_the_hub(hub: Path) -> None:
+    kg = load(hub)
+    reference = validate(kg.corpus, kg.mapped, M, kg.findings)
+    assert validate_fast(kg.corpus, kg.mapped, M, kg.findings).findings == reference.findings
 
 
 def test_findings_carry_lines(tmp_path: Path) -> None:

@@ -22,9 +22,11 @@ from .common import STYLE, base_option, handle_errors, out, print_json, seeds_op
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text",
               show_default=True, help="text for people, json for machines, ttl for a sh:ValidationReport.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: shapes.ttl compiled to SPARQL on Oxigraph (fast); pyshacl: the reference engine.")
 @base_option
 @handle_errors
-def validate_command(seeds: Path, fmt: str, strict: bool, base: str) -> None:
+def validate_command(seeds: Path, fmt: str, strict: bool, engine: str, base: str) -> None:
     """Check every record against ontology/shapes.ttl and the cross-record rules.
 
     Each finding names the file, the line, the dotted field path, the
@@ -34,7 +36,7 @@ def validate_command(seeds: Path, fmt: str, strict: bool, base: str) -> None:
     Example: ccus-kg validate --seeds seeds --format json
     """
     kg = load(seeds, base)
-    report = kg.validate()
+    report = kg.validate(engine)
     if fmt == "json":
         print_json({"conforms": report.conforms, "counts": report.counts(),
                     "findings": [f.as_dict() for f in report.findings]})
