@@ -371,8 +371,9 @@ def _lines_of(text: str) -> dict[str, int]:
     if not text.startswith("---"):
         return {}
     end = text.find("\n---", 3)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml composes ~10x faster
     try:
-        root = yaml.compose(text[3:end] if end > 0 else text[3:])
+        root = yaml.compose(text[3:end] if end > 0 else text[3:], Loader=loader)
     except yaml.YAMLError:
         return {}
     lines: dict[str, int] = {}
