@@ -13,6 +13,7 @@ successors, which the validator reports).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 from pathlib import Path
@@ -27,8 +28,9 @@ WEIGHTS = ["Primary Legislation", "Regulation", "Departmental Rule", "Guidance",
 DIMENSIONS = ["incentive", "market", "mrv", "statutory", "strategic"]
 PILLARS = ["co2_definition", "cross_border_rules", "financial_assurance", "liability_period", "liability_transfer",
            "permitting_lead_time", "pore_space_rights"]
-WORDS = ("storage capture transport permit monitoring liability credit injection reservoir pipeline closure "
-         "operator reporting verification incentive market allowance offset sequestration").split()
+WORDS = ["storage", "capture", "transport", "permit", "monitoring", "liability", "credit", "injection",
+    "reservoir", "pipeline", "closure", "operator", "reporting", "verification", "incentive", "market",
+    "allowance", "offset", "sequestration"]
 
 
 def sentence(rng: random.Random, n: int = 14) -> str:
@@ -81,7 +83,7 @@ def generate(n: int, out: Path, seed: int = 1) -> int:
                           "clusters": chosen})
         i += size
     # merges: a chain head also supersedes the head of the previous single-instrument family
-    for a, b in zip(plans, plans[1:], strict=False):
+    for a, b in itertools.pairwise(plans):
         if a["after"] == "" and not a["before"] and b["before"] and rng.random() < 0.05 and a["year"] < b["year"]:
             a["after"] = b["id"]
             b["before"] = [*b["before"], a["id"]]

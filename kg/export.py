@@ -17,16 +17,19 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import ExportError
 from kg.iris import Minter
+from kg.lineage import Lineage
 from kg.namespaces import DEFAULT_BASE, RDF, XSD, prefixes
 from kg.resources import ontology_file
 
 Triple = tuple[Node, Node, Node]
 FORMATS = ("ttl", "nt", "jsonld", "trig", "xml")
+GRAPH_FORMATS = ("graphml", "gexf")  # the lineage graph, not the RDF
 SUFFIX = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig", "xml": ".rdf"}
 MEDIA_TYPES = {
     "ttl": "text/turtle",
@@ -250,6 +253,17 @@ def serialize(triples: Iterable[Triple], fmt: str, base: str = DEFAULT_BASE) -> 
     raise ExportError(f"unknown format '{fmt}': choose one of {', '.join(FORMATS)}")
 
 
+def lineage_graph(lineage: Lineage, fmt: str) -> str:
+    """The lineage graph as GraphML or GEXF (Gephi, Cytoscape), deterministically."""
+    graph = lineage.for_export()
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(graph, prettyprint=True)) + "\n"
+    if fmt == "gexf":
+        text = "\n".join(nx.generate_gexf(graph, prettyprint=True)) + "\n"
+        return re.sub(r' lastmodifieddate="[^"]*"', "", text)  # today's date would break byte-identity
+    raise ExportError(f"unknown graph format '{fmt}': choose one of {', '.join(GRAPH_FORMATS)}")
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write via a temp file in the same folder and rename: never half a file."""
     path = Path(path)
@@ -272,10 +286,12 @@ def dump(triples: Iterable[Triple], fmt: str, path: Path, base: str = DEFAULT_BA
 
 __all__ = [
     "FORMATS",
+    "GRAPH_FORMATS",
     "MEDIA_TYPES",
     "SUFFIX",
     "dump",
     "jsonld",
+    "lineage_graph",
     "ntriples",
     "rdfxml",
     "serialize",

@@ -280,6 +280,9 @@ def _evolution(record: Record, policy: URIRef, minter: Minter, text: Any) -> Ite
         event = text(item.get("event"))
         if event is not None:
             yield node, CCUS.event, event
+        kind = item.get("type")
+        if isinstance(kind, str) and kind:
+            yield node, CCUS.milestoneType, Literal(kind)
 
 
 def partial_date_type(value: str) -> URIRef:
@@ -410,6 +413,9 @@ def unmap(index: Index, policy: URIRef, lang: str, minter: Minter,
         event = text_of(node, CCUS.event)
         if event is not None:
             item["event"] = event
+        kind = _first(objects(node, CCUS.milestoneType))
+        if kind is not None:
+            item["type"] = str(kind)
         milestones.append(item)
     put("evolution.milestones", milestones or None)
     agent = _first(objects(policy, PROV.wasAttributedTo))

@@ -24,6 +24,7 @@ ONTOLOGY_IRI = "https://w3id.org/ccus-kg/ontology"
 DEFAULT_BASE = "https://w3id.org/ccus-kg/id/"
 # The licence the data and the ontology are published under.
 DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+SVG = "http://www.w3.org/2000/svg"  # the XML namespace of the pictures kg.drawing writes
 
 
 class CCUS(DefinedNamespace):
@@ -91,6 +92,7 @@ class CCUS(DefinedNamespace):
     hasMilestone: URIRef
     milestoneDate: URIRef
     event: URIRef
+    milestoneType: URIRef
     currentConsolidatedVersion: URIRef
     effectiveApplicationWindow: URIRef
     sourcePublicationDate: URIRef
@@ -193,6 +195,7 @@ __all__ = [
     "SKOS",
     "SPARQL_RESULTS",
     "STATUS",
+    "SVG",
     "VANN",
     "VOID",
     "XSD",

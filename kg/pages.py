@@ -17,6 +17,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.build import KnowledgeGraph
+from kg.drawing import family_svg
+from kg.lineage import Lineage
 from kg.namespaces import CCUS, OWL, RDF, RDFS, prefixes
 from kg.queries import NamedQuery
 from kg.records import DIMENSIONS, Record
@@ -109,29 +111,18 @@ class Site:
     """Renders every page from one loaded knowledge graph."""
 
     def __init__(self, kg: KnowledgeGraph, describe: Callable[[URIRef], list[Triple]],
-                 queries: dict[str, NamedQuery]):
+                 queries: dict[str, NamedQuery], lineage: Lineage):
         self.kg = kg
+        self.lineage = lineage
         self.base = kg.base
         self.minter = kg.minter
         self.describe = describe
         self.queries = queries
         self.policies: dict[str, list[Record]] = kg.corpus.policies()
         self.vocab = vocabularies()
-        self.successors: dict[str, set[str]] = {}
-        self.predecessors: dict[str, set[str]] = {}
         self.incoming: dict[Node, set[Node]] = {}
         self.labels: dict[Node, dict[str, str]] = {}
         for s, p, o in kg.triples:
-            if p == CCUS.supersedes:
-                a, b = self.minter.policy_id(str(s)), self.minter.policy_id(str(o))
-                if a and b:
-                    self.successors.setdefault(b, set()).add(a)
-                    self.predecessors.setdefault(a, set()).add(b)
-            elif p == CCUS.supersededBy:
-                a, b = self.minter.policy_id(str(s)), self.minter.policy_id(str(o))
-                if a and b:
-                    self.successors.setdefault(a, set()).add(b)
-                    self.predecessors.setdefault(b, set()).add(a)
             if isinstance(o, URIRef) and p in (CCUS.inCluster, CCUS.jurisdiction):
                 self.incoming.setdefault(o, set()).add(s)
             if p == RDFS.label and isinstance(o, Literal):
@@ -324,58 +315,12 @@ class Site:
                 f"viewBox=\"0 0 370 {height}\">{''.join(bars)}</svg>")
 
     def lineage_svg(self, pid: str) -> str:
-        """The family around a policy: predecessors left, successors right, linked boxes."""
-        depth = {pid: 0}
-        for direction, edges in ((-1, self.predecessors), (1, self.successors)):
-            frontier = [pid]
-            while frontier:
-                nxt = []
-                for node in frontier:
-                    for other in sorted(edges.get(node, ())):
-                        if other not in depth:
-                            depth[other] = depth[node] + direction
-                            nxt.append(other)
-                frontier = nxt
-        if len(depth) == 1:
+        """The policy's chain (predecessors left, successors right); boxes link to their pages."""
+        members = self.lineage.chain(pid)
+        if len(members) == 1:
             return "<p class=\"muted\">No predecessor or successor is recorded.</p>"
-        columns: dict[int, list[str]] = {}
-        for node, d in sorted(depth.items(), key=lambda kv: (kv[1], kv[0])):
-            columns.setdefault(d, []).append(node)
-        lo = min(columns)
-        box_w, box_h, gap_x, gap_y = 210, 54, 60, 16
-        pos = {}
-        for d, nodes in columns.items():
-            for i, node in enumerate(nodes):
-                pos[node] = ((d - lo) * (box_w + gap_x) + 10, i * (box_h + gap_y) + 10)
-        width = (max(columns) - lo + 1) * (box_w + gap_x)
-        height = max(len(n) for n in columns.values()) * (box_h + gap_y) + 10
-        parts = ["<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
-                 "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#5b6b7c\"/></marker></defs>"]
-        for node in depth:
-            for succ in sorted(self.successors.get(node, ())):
-                if succ in pos:
-                    (x1, y1), (x2, y2) = pos[node], pos[succ]
-                    parts.append(f"<line x1=\"{x1 + box_w}\" y1=\"{y1 + box_h / 2}\" x2=\"{x2 - 2}\" "
-                                 f"y2=\"{y2 + box_h / 2}\" stroke=\"#5b6b7c\" marker-end=\"url(#arrow)\"/>")
-        for node, (x, y) in pos.items():
-            current = node == pid
-            title = self.title(node)
-            short = title if len(title) <= 30 else title[:29] + "…"
-            date = str(self._main(node).get("pubDate") or self._main(node).get("year") or "") \
-                if node in self.policies else "not in corpus"
-            box = (f"<rect x=\"{x}\" y=\"{y}\" width=\"{box_w}\" height=\"{box_h}\" rx=\"6\" "
-                   f"fill=\"{'#12343b' if current else '#ffffff'}\" stroke=\"#0b6e4f\"/>"
-                   f"<text x=\"{x + 8}\" y=\"{y + 21}\" font-size=\"13\" fill=\"{'#fff' if current else '#1d2733'}\">"
-                   f"{escape(short)}</text><text x=\"{x + 8}\" y=\"{y + 40}\" font-size=\"11\" "
-                   f"fill=\"{'#cfe' if current else '#5b6b7c'}\">{escape(node)} · {escape(date)}</text>"
-                   f"<title>{escape(title)}</title>")
-            if current or node not in self.policies:
-                parts.append(f"<g>{box}</g>")
-            else:
-                href = self.href(str(self.minter.policy(node)))
-                parts.append(f"<a href=\"{escape(href)}\" class=\"lineage-link\">{box}</a>")
-        return (f"<svg class=\"lineage\" role=\"img\" aria-label=\"lineage\" width=\"{width}\" height=\"{height}\" "
-                f"viewBox=\"0 0 {width} {height}\">{''.join(parts)}</svg>")
+        return family_svg(self.lineage, members, focus=pid, standalone=False,
+                          href=lambda node: self.href(str(self.minter.policy(node))))
 
     def _clusters(self, record: Record) -> str:
         names = record.get("evolution.clusters") or []

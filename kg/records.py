@@ -39,7 +39,7 @@ class Kind(Enum):
     STRINGS = "strings"  # a list of plain strings
     IDS = "ids"  # a list of policy ids
     ID = "id"  # one policy id, or "" for none
-    MILESTONES = "milestones"  # a list of {date, event}
+    MILESTONES = "milestones"  # a list of {date, event, type}
 
 
 DIMENSIONS = ("incentive", "market", "mrv", "statutory", "strategic", "technical")
@@ -338,6 +338,8 @@ def _check_value(path: str, kind: Kind, value: Any) -> Iterator[tuple[str, str, 
                 continue
             yield from _check_value(f"{where}.date", Kind.PARTIAL_DATE, item.get("date"))
             yield from _check_value(f"{where}.event", Kind.TEXT, item.get("event"))
+            if "type" in item:
+                yield from _check_value(f"{where}.type", Kind.STRING, item.get("type"))
 
 
 def locate(text: str, dotted: str) -> int | None:

@@ -24,9 +24,11 @@ from kg import pages
 from kg.build import KnowledgeGraph
 from kg.errors import QueryError
 from kg.export import MEDIA_TYPES, SUFFIX, ntriples, serialize
+from kg.lineage import Lineage
 from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, RDF, VOID, XSD
 from kg.queries import bind, catalogue
 from kg.resources import ontology_file
+from kg.store import OxigraphSource
 from kg.vocab import vocabularies
 
 Triple = tuple[Node, Node, Node]
@@ -92,7 +94,7 @@ class App:
             self.subjects.setdefault(triple[0], []).append(triple)
         self._dumps: dict[str, bytes] = {"nt": data}
         self._lock = threading.Lock()
-        self.site = pages.Site(kg, self.describe, catalogue())
+        self.site = pages.Site(kg, self.describe, catalogue(), Lineage.from_source(OxigraphSource(self.store)))
 
     # --- routing ------------------------------------------------------------------------
 

@@ -75,6 +75,12 @@ _ASSESSMENT_FIELDS: dict[Node, str] = {
     **{p: key for key, p in ASSESSMENT_TEXT.items()},
 }
 
+_MILESTONE_FIELDS: dict[Node, str] = {
+    CCUS.milestoneDate: "date",
+    CCUS.event: "event",
+    CCUS.milestoneType: "type",
+}
+
 
 @dataclass(frozen=True)
 class Result:
@@ -310,7 +316,11 @@ class _Locator:
                 if self.minter.cluster(name) == focus:
                     return f"{base}[{i}]"
             return base
-        if kind in ("jurisdiction", "agent", "milestone"):
+        if kind == "milestone":
+            index = int(str(focus).rsplit("/", 1)[1]) - 1
+            key = _MILESTONE_FIELDS.get(path, "") if path is not None else ""
+            return f"{base}[{index}].{key}" if key else f"{base}[{index}]"
+        if kind in ("jurisdiction", "agent"):
             if kind == "jurisdiction" and record is not None and record.get("jurisdiction"):
                 return "jurisdiction"
             return base

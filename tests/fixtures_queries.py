@@ -17,7 +17,9 @@ def query_corpus(root: Path) -> Path:
         provenance={"author": "Gemini Intelligence", "reviewer": "", "lastAuditDate": "2026-06-01"},
         analysis={"mrv": {"score": 60, "citation": "Art. 3"}, "statutory": {"score": 90, "citation": "Art. 1"}},
         regulatory={"financial_assurance": "Bond before injection"},
-        evolution={"supersedes": ["no-storage-2010"], "supersededBy": "", "clusters": ["North Sea Storage"]}))
+        evolution={"supersedes": ["no-storage-2010"], "supersededBy": "", "clusters": ["North Sea Storage"],
+                   "milestones": [{"date": "2014-12-19", "event": "Adopted by royal decree.", "type": "adopted"},
+                                  {"date": "2015-01", "event": "In force.", "type": "in-force"}]}))
     write_record(en, minimal_record(
         "gb-energy-act-2008", title="Energy Act 2008", country="United Kingdom", pubDate="2008-11-26", year=2008,
         status="Active", legalWeight="Primary Legislation", reviewStatus="draft",

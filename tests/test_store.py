@@ -178,3 +178,17 @@ def test_remote_errors_are_clean(oxigraph_server: str) -> None:
         RemoteSource(oxigraph_server + "/query").query("SELECT ?x WHERE { ?x }")
     with pytest.raises(StoreError, match="cannot reach the endpoint"):
         RemoteSource(f"http://127.0.0.1:{free_port()}/query", timeout=2).query("ASK {}")
+
+
+def test_lineage_in_force_and_analyze_answer_the_same_on_each_store(oxigraph_server: str, corpus: Path,
+                                                                     tmp_path: Path) -> None:
+    push(load(corpus), oxigraph_server + "/store")
+    answers = []
+    for store in ("memory", f"oxigraph:{tmp_path / 'lineage-store'}", f"sparql:{oxigraph_server}/query"):
+        common = ["--seeds", str(corpus), "--store", store, "--format", "json"]
+        runs = [CliRunner().invoke(main, args + common) for args in (
+            ["lineage", "no-storage-2010"], ["in-force", "--date", "2015-02-01"], ["analyze"])]
+        assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]
+        answers.append([r.stdout for r in runs])
+    assert answers[0] == answers[1] == answers[2]
+    assert '"current": [\n    "no-storage-2014"\n  ]' in answers[0][0]

@@ -104,6 +104,9 @@ CASES: dict[str, tuple[Any, ...]] = {
                                   analysis={"mrv": {"score": 50, "citation": "Art. 1",
                                                     "evidence": "[AI-Generated] Requires monitoring."}})],
                              ("no-a-2014.md", "analysis.mrv.evidence", W)),
+    "Milestone-type": ([rec(evolution={"milestones": [{"date": "2014", "event": "Adopted.", "type": "adopted"},
+                                                      {"date": "2020", "event": "Lapsed.", "type": "lapsed"}]})],
+                       ("no-a-2014.md", "evolution.milestones[1].type", W)),
     "Jurisdiction-notation": ([rec()], ("no-a-2014.md", "country", V), None,
                               {(M.jurisdiction("NO"), SKOS.notation, Literal("NO")):
                                (M.jurisdiction("NO"), SKOS.notation, Literal("Norway"))}),

@@ -11,6 +11,7 @@ import click
 from kg import __version__
 
 from .build_cmd import build_command, export_command
+from .lineage_cmd import analyze_command, in_force_command, lineage_command
 from .push_cmd import push_command
 from .query_cmd import query_command
 from .serve_cmd import serve_command
@@ -32,5 +33,8 @@ main.add_command(validate_command)
 main.add_command(query_command)
 main.add_command(serve_command)
 main.add_command(push_command)
+main.add_command(lineage_command)
+main.add_command(in_force_command)
+main.add_command(analyze_command)
 
 __all__ = ["main"]

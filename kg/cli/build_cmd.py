@@ -10,7 +10,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.build import build, load
 from kg.errors import DataError
-from kg.export import FORMATS, serialize, write_atomic
+from kg.export import FORMATS, GRAPH_FORMATS, lineage_graph, serialize, write_atomic
+from kg.lineage import Lineage
 
 from .common import (
     base_option,
@@ -90,8 +91,8 @@ def _summary_line(s: dict[str, object]) -> str:
 
 @click.command("export")
 @seeds_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="ttl", show_default=True,
-              help="Serialisation.")
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, *GRAPH_FORMATS]), default="ttl", show_default=True,
+              help="Serialisation of the RDF graph, or graphml / gexf: the lineage graph for Gephi and Cytoscape.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write here (atomically) instead of stdout.")
 @base_option
@@ -103,10 +104,12 @@ def export_command(seeds: Path, fmt: str, output: Path | None, base: str) -> Non
     exit code is 1.
 
     Example: ccus-kg export --format jsonld -o ccus-kg.jsonld
+    Example: ccus-kg export --format graphml -o lineage.graphml
     """
     kg = load(seeds, base)
     print_findings(kg.findings)
-    text = serialize(kg.triples, fmt, base)
+    text = lineage_graph(Lineage.from_source(kg.source()), fmt) if fmt in GRAPH_FORMATS \
+        else serialize(kg.triples, fmt, base)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

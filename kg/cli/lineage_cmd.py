@@ -1,0 +1,206 @@
+"""`ccus-kg lineage`, `in-force` and `analyze`: questions answered by the lineage graph."""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from kg.drawing import dot, family_svg, mermaid, timeline_svg
+from kg.errors import QueryError
+from kg.export import write_atomic
+from kg.jurisdictions import resolve
+from kg.lineage import Lineage
+from kg.store import StoreSpec, open_store
+
+from .common import base_option, handle_errors, out, print_json, seeds_option, store_option
+
+
+def _lineage(seeds: Path, store: StoreSpec, base: str) -> Lineage:
+    return Lineage.from_source(open_store(store, seeds, base))
+
+
+def _svg_option(what: str):
+    return click.option("--svg", "svg", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                        help=f"Also draw {what} as SVG here (drawn locally, no network).")
+
+
+@click.command("lineage")
+@click.argument("policy_id")
+@seeds_option
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "mermaid", "dot"]), default="text",
+              show_default=True, help="Output format.")
+@_svg_option("the policy's lineage family")
+@base_option
+@handle_errors
+def lineage_command(policy_id: str, seeds: Path, store: StoreSpec, fmt: str, svg: Path | None, base: str) -> None:
+    """What a policy replaced and what replaced it, transitively; its current version(s) and clusters.
+
+    An unknown id exits 2 and suggests the closest ids.
+
+    Example: ccus-kg lineage us-45q-eiea-2008 --format json
+    """
+    lineage = _lineage(seeds, store, base)
+    answer = lineage.describe(policy_id)
+    members = answer["chain"]  # type: ignore[assignment]
+    if svg is not None:
+        write_atomic(svg, family_svg(lineage, members, focus=policy_id))  # type: ignore[arg-type]
+    if fmt == "json":
+        print_json(answer)
+    elif fmt == "mermaid":
+        click.echo(mermaid(lineage, members, policy_id), nl=False)  # type: ignore[arg-type]
+    elif fmt == "dot":
+        click.echo(dot(lineage, members, policy_id), nl=False)  # type: ignore[arg-type]
+    else:
+        click.echo(tree_text(lineage, policy_id, answer), nl=False)
+
+
+def _label(lineage: Lineage, pid: str) -> str:
+    data = lineage.graph.nodes[pid]
+    if data["dangling"]:
+        return f"{pid} (no record in the corpus)"
+    facts = ", ".join(v for v in (data["jurisdiction"], data["issued"], data["status"]) if v)
+    return f"{pid}  {data['title']} ({facts})"
+
+
+def tree_text(lineage: Lineage, pid: str, answer: dict[str, object]) -> str:
+    """The lineage as an indented tree: predecessors walk back in time, successors forward."""
+    lines = [_label(lineage, pid)]
+
+    def grow(at: str, forward: bool, indent: str, seen: set[str]) -> None:
+        step = lineage.graph.successors if forward else lineage.graph.predecessors
+        nexts = sorted(set(step(at)))
+        for i, nxt in enumerate(nexts):
+            last = i == len(nexts) - 1
+            older, newer = (at, nxt) if forward else (nxt, at)
+            how = " [consolidated]" if "consolidatedFrom" in lineage.graph[older][newer] else ""
+            if nxt in seen:
+                lines.append(f"{indent}{'└── ' if last else '├── '}{nxt} (see above)")
+                continue
+            seen.add(nxt)
+            lines.append(f"{indent}{'└── ' if last else '├── '}{_label(lineage, nxt)}{how}")
+            grow(nxt, forward, indent + ("    " if last else "│   "), seen)
+
+    for title, forward in (("predecessors", False), ("successors", True)):
+        lines.append(f"├── {title}:" if answer[title] else f"├── {title}: none")
+        grow(pid, forward, "│   ", set())
+    current = answer["current"]
+    lines.append("├── current: " + (", ".join(current) if current else "none in force today"))  # type: ignore[arg-type]
+    clusters = answer["clusters"]
+    lines.append("└── clusters: " + ("; ".join(clusters) if clusters else "none"))  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n"
+
+
+def _day(value: str) -> str:
+    try:
+        return Date.fromisoformat(value).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else ""
+    except ValueError:
+        return ""
+
+
+@click.command("in-force")
+@click.option("--date", "on", required=True, metavar="YYYY-MM-DD", help="The day asked about.")
+@click.option("--country", default=None, metavar="NAME|ISO",
+              help="Only this jurisdiction (a name in any language or an ISO 3166 code; subdivisions included).")
+@seeds_option
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@base_option
+@handle_errors
+def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec, fmt: str, base: str) -> None:
+    """The policies in force on a day, derived from the lineage.
+
+    In force from the issue date (or a dated in-force milestone) until a
+    successor comes into force or a dated repealed/expired milestone; drafts
+    and proposals never.
+
+    Example: ccus-kg in-force --date 2020-01-01 --country "United States"
+    """
+    day = _day(on)
+    if not day:
+        raise QueryError(f"--date '{on}' is not a real date YYYY-MM-DD")
+    code = None
+    if country:
+        found = resolve(country)
+        if found is None:
+            raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
+        code = found.code
+    lineage = _lineage(seeds, store, base)
+    ids = lineage.in_force(day, code)
+    rows = [{"id": pid, "title": lineage.graph.nodes[pid]["title"],
+             "jurisdiction": lineage.graph.nodes[pid]["jurisdiction"],
+             "issued": lineage.graph.nodes[pid]["issued"]} for pid in ids]
+    if fmt == "json":
+        print_json({"date": day, "policies": rows})
+        return
+    table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(rows)}")
+    for column in ("id", "title", "jurisdiction", "issued"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")))
+    out.print(table)
+
+
+@click.command("analyze")
+@seeds_option
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@_svg_option("the timeline of instruments in force per jurisdiction and year")
+@base_option
+@handle_errors
+def analyze_command(seeds: Path, store: StoreSpec, fmt: str, svg: Path | None, base: str) -> None:
+    """The shape of the lineage: families, chains, forks, merges, dangling links, cycles, hubs, timeline.
+
+    Dangling references and cycles are reported, never fatal.
+
+    Example: ccus-kg analyze --seeds seeds --svg timeline.svg
+    """
+    lineage = _lineage(seeds, store, base)
+    report = lineage.analysis()
+    if svg is not None:
+        write_atomic(svg, timeline_svg(lineage.timeline()))
+    if fmt == "json":
+        print_json(report)
+        return
+    _print_analysis(report)
+
+
+def _print_analysis(r: dict) -> None:  # type: ignore[type-arg]
+    families = r["families"]
+    out.print(f"[bold]{r['policies']}[/bold] policies, {r['links']} lineage links, {len(families)} families "
+              f"(sizes {', '.join(map(str, r['familySizes'])) or 'none'})")
+    out.print("[bold]longest chains[/bold]")
+    for chain in r["longestChains"] or [[]]:
+        out.print("  " + (" → ".join(chain) if chain else "none"))
+    for title, key in (("forks (one replaced by several)", "forks"), ("merges (several replaced by one)", "merges")):
+        out.print(f"[bold]{title}[/bold]" + ("" if r[key] else ": none"))
+        for pid, others in r[key].items():
+            out.print(f"  {pid}: {', '.join(others)}")
+    out.print("[bold]roots[/bold]: " + (", ".join(r["roots"]) or "none"))
+    out.print("[bold]dangling references[/bold]" + ("" if r["dangling"] else ": none"))
+    for d in r["dangling"]:
+        out.print(f"  [red]{d['policy']}[/red] {d['relation']} {d['target']} (no such record)")
+    out.print("[bold]cycles[/bold]: " + ("; ".join(" → ".join(c) for c in r["cycles"]) or "none"))
+    out.print("[bold]lineage depth per jurisdiction[/bold]: "
+              + (", ".join(f"{k} {v}" for k, v in r["depthByJurisdiction"].items()) or "none"))
+    out.print("[bold]hub instruments (PageRank on policies, clusters and links)[/bold]")
+    for c in r["centrality"]:
+        out.print(f"  {c['pagerank']:.4f}  {c['id']}")
+    out.print("[bold]cluster overlap[/bold]" + ("" if r["clusterOverlap"] else ": none"))
+    for o in r["clusterOverlap"]:
+        out.print(f"  {o['shared']} shared (Jaccard {o['jaccard']}): {o['a']} ∩ {o['b']}")
+    out.print("[bold]instruments in force on 31 December[/bold] (year: count, where it changes)")
+    for country, counts in r["timeline"].items():
+        steps, last = [], None
+        for year, n in counts.items():
+            if n != last:
+                steps.append(f"{year}: {n}")
+                last = n
+        out.print(f"  {country}  " + ", ".join(steps))
