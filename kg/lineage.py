@@ -22,7 +22,8 @@ from kg.sparql import SparqlSource
 
 SUPERSEDES = "supersedes"
 CONSOLIDATED = "consolidatedFrom"
-NEVER_IN_FORCE = frozenset({"Draft", "Proposed"})
+NEVER_IN_FORCE = frozenset({"Draft", "Proposed"})  # statuses; a legal weight of Proposal never is either
+PROPOSAL = "Proposal"
 ENDING = frozenset({"repealed", "expired"})
 OPEN_END = "9999-12-31"
 
@@ -57,6 +58,7 @@ class Lineage:
         for row in run(source, "lineage-nodes").dicts():
             g.add_node(_s(row["id"]), title=_s(row["title"]), jurisdiction=_s(row["jurisdiction"]),
                        country=_s(row["country"]), issued=_s(row["issued"]), status=_s(row["statusName"]),
+                       weight=_s(row["weightName"]),
                        clusters=[], milestones=[], dangling=False)
         for row in run(source, "lineage-clusters").dicts():
             g.nodes[_s(row["id"])]["clusters"].append(_s(row["name"]) or _s(row["cluster"]))
@@ -67,7 +69,7 @@ class Lineage:
             older, newer, relation = _s(row["older"]), _s(row["newer"]), _s(row["relation"])
             for end in (older, newer):
                 if end not in g:
-                    g.add_node(end, title="", jurisdiction="", country="", issued="", status="",
+                    g.add_node(end, title="", jurisdiction="", country="", issued="", status="", weight="",
                                clusters=[], milestones=[], dangling=True)
             if not g.has_edge(older, newer, key=relation):
                 g.add_edge(older, newer, key=relation, relation=relation)
@@ -128,7 +130,8 @@ class Lineage:
 
     def _startable(self, pid: str) -> bool:
         node = self.graph.nodes[pid]
-        return bool(node["issued"]) and not node["dangling"] and node["status"] not in NEVER_IN_FORCE
+        return (bool(node["issued"]) and not node["dangling"] and node["status"] not in NEVER_IN_FORCE
+                and node["weight"] != PROPOSAL)
 
     def interval(self, pid: str) -> tuple[str, str] | None:
         """[first day, day it ended) in force, or None for an instrument never in force.

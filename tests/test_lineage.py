@@ -58,6 +58,7 @@ RECORDS = [
     rec("fi-r-2002", "2002-02-02", country="Finland", status="Repealed", evolution=ev(milestones=[
         {"date": "2010-07-01", "event": "Repealed by the Storage Act.", "type": "repealed"}])),
     rec("fi-s-2020", "2020-02-02", country="Finland", status="Draft"),
+    rec("fi-t-2021", "2021-03-03", country="Finland", status="Superseded", legalWeight="Proposal"),
 ]
 
 
@@ -107,7 +108,7 @@ def test_fork_merge_roots_dangling_cycles(lineage: Lineage) -> None:
 
 def test_analysis_report(lineage: Lineage) -> None:
     report = lineage.analysis()
-    assert report["policies"] == 15
+    assert report["policies"] == 16
     assert report["familySizes"] == [4, 3, 3, 2, 2]
     assert report["longestChains"][0] == ["no-a-2000", "no-b-2005", "no-c-2010", "no-d-2015"]
     assert report["depthByJurisdiction"] == {"CA": 2, "DK": 2, "FI": 2, "NO": 4, "SE": 2}
@@ -134,7 +135,7 @@ def test_in_force_milestones_and_statuses(lineage: Lineage) -> None:
     assert lineage.in_force("2013-01-01", "CA") == ["ca-ab-m-2012"]
     assert lineage.in_force("2010-06-30", "FI") == ["fi-r-2002"]
     assert lineage.in_force("2010-07-01", "FI") == []  # repealed that day
-    assert lineage.in_force("2026-01-01", "FI") == ["fi-p-2011"]  # a draft is never in force
+    assert lineage.in_force("2026-01-01", "FI") == ["fi-p-2011"]  # a draft or a proposal never is
     assert lineage.in_force("2009-06-01", "DK") == ["dk-g-2008", "dk-h-2009"]
 
 
@@ -234,7 +235,7 @@ def test_graph_exports_are_deterministic_and_readable(fmt: str, folder: Path, li
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == lineage_graph(lineage, fmt)
     graph = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
-    assert graph.number_of_nodes() == 16 and graph.number_of_edges() == 10
+    assert graph.number_of_nodes() == 17 and graph.number_of_edges() == 10
     assert graph.has_edge("no-c-2010", "no-d-2015")
 
 
