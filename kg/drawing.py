@@ -16,7 +16,7 @@ import networkx as nx
 from kg.lineage import Lineage
 from kg.namespaces import SVG
 
-BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 230, 54, 56, 14, 10
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 290, 54, 48, 14, 10
 XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
@@ -52,7 +52,7 @@ def family_svg(lineage: Lineage, members: list[str], focus: str | None = None,
         x, y = xy[node]
         data = lineage.graph.nodes[node]
         title = data["title"] or node
-        short = title if len(title) <= 32 else title[:31] + "…"
+        short = title if len(title) <= 37 else title[:36] + "…"
         strong = node == focus
         fill, ink, sub = ("#12343b", "#ffffff", "#cceeee") if strong else ("#ffffff", "#1d2733", "#5b6b7c")
         stroke = ' stroke="#b3261e" stroke-dasharray="4 3"' if data["dangling"] else ' stroke="#0b6e4f"'

@@ -30,6 +30,9 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, ...]]]] = {
     "cluster-members": ({"cluster": "north sea storage"}, [
         ("gb-energy-act-2008", "GB", "2008-11-26", "Active"), ("no-storage-2010", "NO", "2010-06-01", "Superseded"),
         ("no-storage-2014", "NO", "2014-12-19", "Active")]),
+    "coverage-matrix": ({}, [("CA-AB", "0", "0", "1", "0", "0", "0", "0", "0", "1"),
+                             ("GB", "0", "0", "1", "0", "0", "0", "0", "0", "1"),
+                             ("NO", "0", "0", "2", "0", "0", "0", "0", "0", "2")]),
     "current-version": ({"id": "no-storage-2010"}, [
         ("no-storage-2014", "Storage Regulations 2014@en", "2014-12-19", "Active")]),
     "dangling-references": ({}, [("ca-ab-ccs-2010", "supersedes", "ca-ghost-2000")]),
