@@ -46,6 +46,7 @@ _ESCAPE_RE = re.compile(r'[\\"\n\r\t\b\f]')
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _XML_ENTITIES = {"\r": "&#13;"}
+_RDF_TYPE = str(RDF.type)
 
 
 def _quote(text: str) -> str:
@@ -75,7 +76,7 @@ class _Namer:
         return hit
 
     def term(self, node: Node) -> str:
-        if isinstance(node, URIRef):
+        if type(node) is URIRef or isinstance(node, URIRef):
             return self.iri(str(node))
         if isinstance(node, Literal):
             return _literal(node, self.iri)
@@ -102,7 +103,7 @@ def _nt_term(node: Node) -> str:
 
 
 def _sort_key(node: Node) -> tuple[int, str, str, str]:
-    if isinstance(node, URIRef):
+    if type(node) is URIRef or isinstance(node, URIRef):
         return (0, str(node), "", "")
     if isinstance(node, Literal):
         return (1, str(node), node.language or "", str(node.datatype or ""))
@@ -112,13 +113,13 @@ def _sort_key(node: Node) -> tuple[int, str, str, str]:
 def _grouped(triples: Iterable[Triple]) -> list[tuple[Node, list[tuple[Node, list[Node]]]]]:
     by_subject: dict[Node, dict[Node, set[Node]]] = {}
     for s, p, o in triples:
-        if isinstance(s, BNode) or isinstance(o, BNode):
+        if type(s) is BNode or type(o) is BNode:  # rdflib has no BNode subclasses in use
             raise ExportError("blank node in the graph: every node needs a minted IRI")
         by_subject.setdefault(s, {}).setdefault(p, set()).add(o)
     out = []
     for s in sorted(by_subject, key=_sort_key):
         preds = by_subject[s]
-        order = sorted(preds, key=lambda p: (p != RDF.type, str(p)))
+        order = sorted(preds, key=lambda p: (str(p) != _RDF_TYPE, str(p)))
         out.append((s, [(p, sorted(preds[p], key=_sort_key)) for p in order]))
     return out
 
@@ -138,7 +139,7 @@ def _turtle_body(triples: Iterable[Triple], namer: _Namer, indent: str) -> list[
     for subject, preds in _grouped(triples):
         lines.append(indent + namer.term(subject))
         for i, (p, objs) in enumerate(preds):
-            verb = "a" if p == RDF.type else namer.term(p)
+            verb = "a" if str(p) == _RDF_TYPE else namer.iri(str(p))
             rendered = [namer.term(o) for o in objs]
             end = " ." if i == len(preds) - 1 else " ;"
             joiner = ",\n" + indent + "        "
@@ -158,10 +159,25 @@ def trig(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
     return "\n".join([*head, "", f"<{graph}> {{", *body, "}"]) + "\n"
 
 
-def ntriples(triples: Iterable[Triple]) -> str:
-    """N-Triples, one sorted line per distinct triple."""
-    lines = sorted({f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples})
+def ntriples(triples: Iterable[Triple], ordered: bool = True) -> str:
+    """N-Triples, one line per distinct triple, sorted unless only a store will read it."""
+    lines = _nt_lines(triples)
+    lines = sorted(set(lines)) if ordered else lines
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _nt_lines(triples: Iterable[Triple]) -> list[str]:
+    iris: dict[str, str] = {}  # IRIs repeat (subjects, predicates): write each once
+
+    def term(node: Node) -> str:
+        if type(node) is URIRef:
+            text = iris.get(node)
+            if text is None:
+                text = iris[node] = f"<{node}>"
+            return text
+        return _nt_term(node)
+
+    return [f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples]
 
 
 def _sorted_graph(triples: Iterable[Triple], base: str) -> Graph:

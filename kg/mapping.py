@@ -125,11 +125,11 @@ def map_policy(records: Sequence[Record], minter: Minter,
 
 def inverse_lineage(stated: Iterable[Triple], minter: Minter) -> list[Triple]:
     """supersedes <-> supersededBy in both directions, between known policies."""
-    triples = list(stated)
-    policies = {s for s, p, o in triples if p == RDF.type and o == CCUS.Policy}
-    have = set(triples)
-    out: dict[Triple, None] = {}
     inverse = {CCUS.supersedes: CCUS.supersededBy, CCUS.supersededBy: CCUS.supersedes}
+    triples = [t for t in stated if t[1] in inverse or (t[1] == RDF.type and t[2] == CCUS.Policy)]
+    policies = {s for s, p, o in triples if p == RDF.type}
+    have = {t for t in triples if t[1] in inverse}  # hashing only the links: literals hash slowly
+    out: dict[Triple, None] = {}
     for s, p, o in triples:
         if p in inverse and o in policies:
             triple = (o, inverse[p], s)

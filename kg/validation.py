@@ -556,7 +556,8 @@ def validate_fast(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
         if p == RDFS.label and str(s).startswith(minter.base + "cluster/"):
             keys += [(s, SHAPES[kind], Literal(key)) for kind, key in cluster_keys(str(o))]
     store = ox.Store()
-    store.bulk_load((ntriples(mapped.stated) + ntriples(vocabularies().graph) + ntriples(keys)).encode(),
+    store.bulk_load((ntriples(mapped.stated, ordered=False) + ntriples(vocabularies().graph, ordered=False)
+                     + ntriples(keys, ordered=False)).encode(),
                     ox.RdfFormat.N_TRIPLES)
     results: list[Result] = []
     for check in _compiled():
