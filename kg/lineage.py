@@ -208,6 +208,12 @@ class Lineage:
 
     def cycles(self) -> list[list[str]]:
         """Supersession cycles, each rotated to start at its smallest id."""
+        memo = self.graph.graph.setdefault("memo", {})
+        if "cycles" not in memo:
+            memo["cycles"] = self._cycles()
+        return [list(c) for c in memo["cycles"]]
+
+    def _cycles(self) -> list[list[str]]:
         simple = nx.DiGraph(self.graph)
         found = []
         for component in nx.strongly_connected_components(simple):
@@ -305,7 +311,13 @@ class Lineage:
         return sorted(nx.node_connected_component(self.graph.to_undirected(as_view=True), pid))
 
     def acyclic(self) -> nx.DiGraph:
-        """The graph with each cycle's closing edges removed, so path lengths are defined."""
+        """The graph with each cycle's closing edges removed, so path lengths are defined (computed once)."""
+        memo = self.graph.graph.setdefault("memo", {})
+        if "acyclic" not in memo:
+            memo["acyclic"] = self._acyclic()
+        return memo["acyclic"]
+
+    def _acyclic(self) -> nx.DiGraph:
         dag = nx.DiGraph(self.graph)
         for cycle in self.cycles():
             if dag.has_edge(cycle[-1], cycle[0]):
