@@ -140,8 +140,10 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
         print_json({"date": day, "policies": rows})
         return
     table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(rows)}")
-    for column in ("id", "title", "jurisdiction", "issued"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("jurisdiction", no_wrap=True)
+    table.add_column("issued", no_wrap=True)
     for row in rows:
         table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")))
     out.print(table)
