@@ -14,6 +14,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -166,6 +167,18 @@ def ntriples(triples: Iterable[Triple], ordered: bool = True) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def write_ntriples(triples: Iterable[Triple], stream: IO[bytes], chunk: int = 50_000) -> None:
+    """Unsorted N-Triples into a binary stream, a chunk of lines at a time (bounded memory)."""
+    batch: list[Triple] = []
+    for triple in triples:
+        batch.append(triple)
+        if len(batch) >= chunk:
+            stream.write(("\n".join(_nt_lines(batch)) + "\n").encode("utf-8"))
+            batch.clear()
+    if batch:
+        stream.write(("\n".join(_nt_lines(batch)) + "\n").encode("utf-8"))
+
+
 def _nt_lines(triples: Iterable[Triple]) -> list[str]:
     iris: dict[str, str] = {}  # IRIs repeat (subjects, predicates): write each once
 
@@ -314,4 +327,5 @@ __all__ = [
     "trig",
     "turtle",
     "write_atomic",
+    "write_ntriples",
 ]
