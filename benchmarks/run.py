@@ -23,6 +23,7 @@ end-to-end / ours.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
@@ -83,7 +84,7 @@ def anchored_ids(lineage: Any) -> tuple[str, str]:
 def ours(folder: Path, workdir: Path) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    from kg.export import ntriples, turtle, write_atomic
+    from kg.export import turtle, write_atomic, write_ntriples
     from kg.iris import Minter
     from kg.lineage import Lineage
     from kg.mapping import map_corpus
@@ -101,7 +102,10 @@ def ours(folder: Path, workdir: Path) -> dict[str, Any]:
 
     def store() -> OxigraphSource:
         oxs = ox.Store()
-        oxs.bulk_load((ntriples(mapped.triples) + ntriples(vocabularies().graph)).encode(), ox.RdfFormat.N_TRIPLES)
+        with tempfile.TemporaryFile() as data:  # streamed: no corpus-sized string in memory
+            write_ntriples(itertools.chain(mapped.triples, vocabularies().graph), data)
+            data.seek(0)
+            oxs.bulk_load(data, ox.RdfFormat.N_TRIPLES)
         return OxigraphSource(oxs)
 
     source = clock.run("store", store)
