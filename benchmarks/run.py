@@ -84,7 +84,7 @@ def anchored_ids(lineage: Any) -> tuple[str, str]:
 def ours(folder: Path, workdir: Path) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    from kg.export import turtle, write_atomic, write_ntriples
+    from kg.export import load_oxigraph, turtle, write_atomic
     from kg.iris import Minter
     from kg.lineage import Lineage
     from kg.mapping import map_corpus
@@ -102,10 +102,7 @@ def ours(folder: Path, workdir: Path) -> dict[str, Any]:
 
     def store() -> OxigraphSource:
         oxs = ox.Store()
-        with tempfile.TemporaryFile() as data:  # streamed: no corpus-sized string in memory
-            write_ntriples(itertools.chain(mapped.triples, vocabularies().graph), data)
-            data.seek(0)
-            oxs.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+        load_oxigraph(oxs, itertools.chain(mapped.triples, vocabularies().graph))
         return OxigraphSource(oxs)
 
     source = clock.run("store", store)

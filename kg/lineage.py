@@ -13,6 +13,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import timedelta
+from typing import Any
 
 import networkx as nx
 
@@ -48,6 +50,8 @@ class Lineage:
     """The lineage graph and the questions asked of it."""
 
     graph: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+    # Answers derived from the graph, computed once (the graph is not changed after building).
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # --- building -----------------------------------------------------------------------
     @classmethod
@@ -139,7 +143,7 @@ class Lineage:
         It ends at the first dated repealed/expired milestone or the first day a
         successor is in force, whichever comes first; '9999-12-31' when neither is known.
         """
-        cache = self.graph.graph.setdefault("intervals", {})
+        cache = self._memo.setdefault("intervals", {})
         if pid not in cache:
             if not self._startable(pid):
                 cache[pid] = None
@@ -208,10 +212,9 @@ class Lineage:
 
     def cycles(self) -> list[list[str]]:
         """Supersession cycles, each rotated to start at its smallest id."""
-        memo = self.graph.graph.setdefault("memo", {})
-        if "cycles" not in memo:
-            memo["cycles"] = self._cycles()
-        return [list(c) for c in memo["cycles"]]
+        if "cycles" not in self._memo:
+            self._memo["cycles"] = self._cycles()
+        return [list(c) for c in self._memo["cycles"]]
 
     def _cycles(self) -> list[list[str]]:
         simple = nx.DiGraph(self.graph)
@@ -312,10 +315,9 @@ class Lineage:
 
     def acyclic(self) -> nx.DiGraph:
         """The graph with each cycle's closing edges removed, so path lengths are defined (computed once)."""
-        memo = self.graph.graph.setdefault("memo", {})
-        if "acyclic" not in memo:
-            memo["acyclic"] = self._acyclic()
-        return memo["acyclic"]
+        if "acyclic" not in self._memo:
+            self._memo["acyclic"] = self._acyclic()
+        return self._memo["acyclic"]
 
     def _acyclic(self) -> nx.DiGraph:
         dag = nx.DiGraph(self.graph)
@@ -347,8 +349,6 @@ def _s(value: object) -> str:
 
 def dates_of(lineage: Lineage) -> Iterable[str]:
     """Every day on which some answer can change: starts, ends and the days around them."""
-    from datetime import timedelta
-
     days: set[str] = set()
     for pid in lineage.policies:
         node = lineage.graph.nodes[pid]

@@ -125,7 +125,6 @@ REVIEW_STATUS = Namespace(ONTOLOGY_IRI + "/review-status/")
 SHAPES = Namespace(ONTOLOGY_IRI + "/shapes#")
 
 
-
 def _materialise(*namespaces: type[DefinedNamespace]) -> None:
     """Store each declared term as a class attribute.
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +31,7 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.term import Node
 
 from kg.errors import Finding, OntologyError, Severity
-from kg.export import write_ntriples
+from kg.export import load_oxigraph
 from kg.iris import Minter
 from kg.mapping import (
     ASSESSMENT_TEXT,
@@ -49,6 +48,7 @@ from kg.resources import ontology_file
 from kg.vocab import normalise, vocabularies
 
 _RDFS_LABEL = str(RDFS.label)
+_LISTED = frozenset({CCUS.inCluster, CCUS.jurisdiction, PROV.wasAttributedTo})
 SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 # Predicates whose triples the cross-record shapes read.
 LINEAGE_PREDICATES = frozenset({CCUS.supersedes, CCUS.supersededBy, CCUS.consolidatedFrom,
@@ -270,9 +270,8 @@ class _Locator:
         self.minter = minter
         self.records = corpus.policies()
         self.listing: dict[Node, list[str]] = {}
-        listed = {str(CCUS.inCluster), str(CCUS.jurisdiction), str(PROV.wasAttributedTo)}
         for s, p, o in stated:
-            if str(p) in listed:
+            if p in _LISTED:  # a set: hashing, not rdflib's slow __eq__ per triple
                 pid = minter.policy_id(str(s))
                 if pid is not None:
                     self.listing.setdefault(o, []).append(pid)
@@ -563,10 +562,7 @@ def validate_fast(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
         if str(p) == _RDFS_LABEL and str(s).startswith(cluster_prefix):  # str compare: URIRef == is slow
             keys += [(s, SHAPES[kind], Literal(key)) for kind, key in cluster_keys(str(o))]
     store = ox.Store()  # in memory: an on-disk store's bulk loader peaks higher (measured at 10k records)
-    with tempfile.TemporaryFile() as data:  # streamed through a file: no corpus-sized string in memory
-        write_ntriples(itertools.chain(mapped.stated, vocabularies().graph, keys), data)
-        data.seek(0)
-        store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+    load_oxigraph(store, itertools.chain(mapped.stated, vocabularies().graph, keys))
     results = _run_checks(store, locator)
     unique = {(r.finding, r.focus, r.path, r.value): r for r in results}
     ordered = sorted(unique.values(), key=lambda r: _order(r.finding))

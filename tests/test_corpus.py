@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from kg.queries import run
 from kg.records import load_corpus
 from kg.validation import validate_fast
 
-from .conftest import REFERENCE, SEEDS
+from .conftest import SEEDS
 
 AUDIT_NOTE = "Unverified: the project's reading of the text, not yet reviewed."
 CATEGORIES = {"Fiscal incentive", "Regulatory and permitting framework", "Storage and pore-space law",
@@ -32,10 +33,8 @@ def lineage() -> Lineage:
     return Lineage.from_source(load(SEEDS).source())
 
 
-def test_reference_record_ships_byte_for_byte() -> None:
-    if not REFERENCE.is_file():
-        pytest.skip("../shared/reference is absent: nothing to compare the shipped copy with")
-    assert (SEEDS / REFERENCE.name).read_bytes() == REFERENCE.read_bytes()
+def test_reference_record_ships_byte_for_byte(reference: Path) -> None:
+    assert (SEEDS / reference.name).read_bytes() == reference.read_bytes()
 
 
 def test_sixty_records_fifteen_jurisdictions_eu_and_four_subnational(records: list) -> None:
