@@ -8,22 +8,22 @@ of the previous build intact.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import DataError, Finding, KgError, Severity
+from kg.errors import DataError, Finding, KgError
 from kg.export import SUFFIX, serialize, write_atomic
+from kg.incremental import Built, IncrementalBuild, severity_counts, summary
 from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
 from kg.namespaces import DEFAULT_BASE
 from kg.records import Corpus, load_corpus
 from kg.resources import ontology_file
 from kg.sparql import GraphSource, to_graph
-from kg.validation import Report, validate, validate_fast
+from kg.validation import Report, finding_order, validate, validate_fast
 from kg.vocab import vocabularies
 
 BUILD_FORMATS = ("ttl", "nt", "jsonld")
@@ -81,23 +81,14 @@ class KnowledgeGraph:
 
     def counts(self) -> dict[str, int]:
         """Severity -> number of findings, every severity present."""
-        counter = Counter(f.severity.value for f in self.findings)
-        return {s.value: counter.get(s.value, 0) for s in Severity}
+        return severity_counts(self.findings)
 
     def summary(self) -> dict[str, object]:
         """The one-line summary as data (records, triples, findings, seconds)."""
-        counts = self.counts()
-        return {
-            "records": len(self.corpus.records),
-            "files": self.corpus.files,
-            "policies": len(self.corpus.policies()),
-            "languages": sorted({r.lang for r in self.corpus.records}),
-            "triples": len(set(self.triples)),
-            "errors": counts["violation"],
-            "warnings": counts["warning"],
-            "info": counts["info"],
-            "seconds": round(self.seconds, 3),
-        }
+        return summary(self.findings, records=len(self.corpus.records), files=self.corpus.files,
+                       policies=len(self.corpus.policies()),
+                       languages=sorted({r.lang for r in self.corpus.records}),
+                       triples=len(set(self.triples)), seconds=self.seconds)
 
 
 def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
@@ -106,34 +97,59 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
     started = time.perf_counter()
     corpus = load_corpus(Path(seeds), progress=progress)
     mapped = map_corpus(corpus, Minter(base))
-    findings = sorted(corpus.findings + mapped.findings, key=_finding_order)
+    findings = sorted(corpus.findings + mapped.findings, key=finding_order)
     return KnowledgeGraph(corpus, mapped, base, time.perf_counter() - started, findings)
 
 
 def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool = False,
-          progress: Progress | None = None) -> KnowledgeGraph:
+          progress: Progress | None = None, cache: bool = True) -> KnowledgeGraph | Built:
     """Load, map, validate and write the dumps plus the ontology into ``out``.
 
-    Raises DataError (exit 1) without writing anything when the corpus has
-    violations (loading problems or SHACL violations), unless ``allow_invalid``.
+    With ``cache`` (the default) the build is incremental: ``out/.cache``
+    remembers every record and what it gave, and only changed policies are
+    mapped and validated again; the dumps are byte-identical to a build
+    without it. Raises DataError (exit 1) without writing anything when the
+    corpus has violations (loading problems or SHACL violations), unless
+    ``allow_invalid``.
     """
     started = time.perf_counter()
-    kg = load(seeds, base, progress)
-    kg.validate()
-    if kg.counts()["violation"] and not allow_invalid:
-        raise DataError(f"{kg.counts()['violation']} violation(s) in {seeds}: nothing written",
-                        kg.findings)
-    rendered = {f"{STEM}{SUFFIX[fmt]}": serialize(kg.triples, fmt, base) for fmt in BUILD_FORMATS}
+    if not cache:
+        kg = load(seeds, base, progress)
+        kg.validate()
+        _refuse(kg.counts(), kg.findings, seeds, allow_invalid)
+        _write(out, {fmt: serialize(kg.triples, fmt, base) for fmt in BUILD_FORMATS})
+        kg.seconds = time.perf_counter() - started
+        return kg
+    run = IncrementalBuild(seeds, out, base)
+    try:
+        built = run.run(progress)
+        dumps = [Path(out) / f"{STEM}{SUFFIX[fmt]}" for fmt in BUILD_FORMATS]
+        paths = [*dumps, *(Path(out) / name for name in ONTOLOGY_FILES)]
+        _refuse(built.counts(), built.findings, seeds, allow_invalid)  # the except below rolls the cache back
+        if not run.unchanged(paths):
+            run.written(None)
+            _write(out, run.documents())
+            run.written(paths)
+        run.commit()
+    except BaseException:
+        run.rollback()
+        raise
+    built.seconds = time.perf_counter() - started
+    return built
+
+
+def _refuse(counts: dict[str, int], findings: list[Finding], seeds: Path, allow_invalid: bool) -> None:
+    if counts["violation"] and not allow_invalid:
+        raise DataError(f"{counts['violation']} violation(s) in {seeds}: nothing written", findings)
+
+
+def _write(out: Path, dumps: dict[str, str]) -> None:
+    """The dumps and the ontology files, each renamed into place when complete."""
+    rendered = {f"{STEM}{SUFFIX[fmt]}": text for fmt, text in dumps.items()}
     for name in ONTOLOGY_FILES:
         rendered[name] = ontology_file(name).read_text(encoding="utf-8")
     for name, text in rendered.items():
         write_atomic(Path(out) / name, text)
-    kg.seconds = time.perf_counter() - started
-    return kg
-
-
-def _finding_order(finding: Finding) -> tuple[str, int, str, str]:
-    return (finding.file, finding.line or 0, finding.field, finding.message)
 
 
 __all__ = ["BUILD_FORMATS", "KnowledgeGraph", "build", "load"]

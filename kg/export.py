@@ -126,27 +126,37 @@ def _grouped(triples: Iterable[Triple]) -> list[tuple[Node, list[tuple[Node, lis
     return out
 
 
-def turtle(triples: Iterable[Triple], base: str = DEFAULT_BASE, indent: str = "") -> str:
+def turtle(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
     """Turtle grouped by subject, sorted, with every fixed prefix declared."""
+    return turtle_document(turtle_blocks(triples, base).values(), base)
+
+
+def turtle_blocks(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Subject IRI -> its Turtle block, in subject order.
+
+    A dump is its header plus these blocks, so an incremental build can
+    re-render only the subjects that changed and splice them in.
+    """
     namer = _Namer(base)
-    lines = [f"@prefix {p}: <{ns}> ." for p, ns in namer.table.items()] if not indent else []
-    if lines:
-        lines.append("")
-    lines.extend(_turtle_body(triples, namer, indent))
-    return "\n".join(lines) + "\n"
+    return {str(subject): "\n".join(_turtle_subject(subject, preds, namer, "")) + "\n\n"
+            for subject, preds in _grouped(triples)}
 
 
-def _turtle_body(triples: Iterable[Triple], namer: _Namer, indent: str) -> list[str]:
-    lines: list[str] = []
-    for subject, preds in _grouped(triples):
-        lines.append(indent + namer.term(subject))
-        for i, (p, objs) in enumerate(preds):
-            verb = "a" if str(p) == _RDF_TYPE else namer.iri(str(p))
-            rendered = [namer.term(o) for o in objs]
-            end = " ." if i == len(preds) - 1 else " ;"
-            joiner = ",\n" + indent + "        "
-            lines.append(f"{indent}    {verb} {joiner.join(rendered)}{end}")
-        lines.append("")
+def turtle_document(blocks: Iterable[str], base: str = DEFAULT_BASE) -> str:
+    """The prefix table, then the blocks (already in subject order)."""
+    head = "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in prefixes(base).items())
+    return head + "\n\n" + "".join(blocks)
+
+
+def _turtle_subject(subject: Node, preds: list[tuple[Node, list[Node]]], namer: _Namer,
+                    indent: str) -> list[str]:
+    lines = [indent + namer.term(subject)]
+    for i, (p, objs) in enumerate(preds):
+        verb = "a" if str(p) == _RDF_TYPE else namer.iri(str(p))
+        rendered = [namer.term(o) for o in objs]
+        end = " ." if i == len(preds) - 1 else " ;"
+        joiner = ",\n" + indent + "        "
+        lines.append(f"{indent}    {verb} {joiner.join(rendered)}{end}")
     return lines
 
 
@@ -155,7 +165,9 @@ def trig(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
     namer = _Namer(base)
     head = [f"@prefix {p}: <{ns}> ." for p, ns in namer.table.items()]
     graph = Minter(base).graph()
-    body = _turtle_body(triples, namer, "    ")
+    body: list[str] = []
+    for subject, preds in _grouped(triples):
+        body.extend([*_turtle_subject(subject, preds, namer, "    "), ""])
     while body and body[-1] == "":
         body.pop()
     return "\n".join([*head, "", f"<{graph}> {{", *body, "}"]) + "\n"
@@ -163,8 +175,22 @@ def trig(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
 
 def ntriples(triples: Iterable[Triple]) -> str:
     """N-Triples, one sorted line per distinct triple."""
-    lines = sorted(set(_nt_lines(triples)))
-    return "\n".join(lines) + ("\n" if lines else "")
+    blocks = nt_blocks(triples)
+    return "".join(blocks[s] for s in sorted(blocks, key=nt_order))
+
+
+def nt_blocks(triples: Iterable[Triple]) -> dict[str, str]:
+    """Subject IRI -> its sorted N-Triples lines (joined), for splicing like turtle_blocks."""
+    triples = list(triples)
+    by_subject: dict[str, set[str]] = {}
+    for (s, _, _), line in zip(triples, nt_lines(triples), strict=True):
+        by_subject.setdefault(str(s), set()).add(line)
+    return {s: "".join(line + "\n" for line in sorted(lines)) for s, lines in by_subject.items()}
+
+
+def nt_order(subject: str) -> str:
+    """Sort key of a subject's block: its lines all start with ``<subject> ``."""
+    return subject + "> "
 
 
 def write_ntriples(triples: Iterable[Triple], stream: IO[bytes], chunk: int = 50_000) -> None:
@@ -173,10 +199,10 @@ def write_ntriples(triples: Iterable[Triple], stream: IO[bytes], chunk: int = 50
     for triple in triples:
         batch.append(triple)
         if len(batch) >= chunk:
-            stream.write(("\n".join(_nt_lines(batch)) + "\n").encode("utf-8"))
+            stream.write(("\n".join(nt_lines(batch)) + "\n").encode("utf-8"))
             batch.clear()
     if batch:
-        stream.write(("\n".join(_nt_lines(batch)) + "\n").encode("utf-8"))
+        stream.write(("\n".join(nt_lines(batch)) + "\n").encode("utf-8"))
 
 
 def load_oxigraph(store: ox.Store, triples: Iterable[Triple]) -> None:
@@ -191,7 +217,8 @@ def load_oxigraph(store: ox.Store, triples: Iterable[Triple]) -> None:
         store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
 
 
-def _nt_lines(triples: Iterable[Triple]) -> list[str]:
+def nt_lines(triples: Iterable[Triple]) -> list[str]:
+    """One N-Triples line (no newline) per triple, in the triples' order."""
     iris: dict[str, str] = {}  # IRIs repeat (subjects, predicates): write each once
 
     def term(node: Node) -> str:
@@ -218,15 +245,44 @@ def _sorted_graph(triples: Iterable[Triple], base: str) -> Graph:
 
 def jsonld(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
     """Compacted JSON-LD under the shipped context, nodes sorted by @id."""
-    context = json.loads(ontology_file("context.jsonld").read_text(encoding="utf-8"))["@context"]
+    blocks = jsonld_blocks(triples, base)
+    return jsonld_document(text for _, text in sorted(blocks.values()))
+
+
+def jsonld_blocks(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> dict[str, tuple[str, str]]:
+    """Subject IRI -> (compact @id, the node as it is indented in the document)."""
+    context = _context()
     graph = _sorted_graph(triples, base)
     text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     doc = json.loads(text)
-    nodes = doc.get("@graph", [doc] if "@id" in doc else [])
-    nodes = [_normalise_json(n) for n in nodes]
-    nodes.sort(key=lambda n: str(n.get("@id", "")))
-    out = {"@context": context, "@graph": nodes}
-    return json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    out = {}
+    for node in doc.get("@graph", [doc] if "@id" in doc else []):
+        node = _normalise_json(node)
+        jid = str(node.get("@id", ""))
+        dumped = json.dumps(node, indent=2, ensure_ascii=False, sort_keys=True)
+        out[_expand(jid, context)] = (jid, "\n".join("    " + line for line in dumped.split("\n")))
+    return out
+
+
+def jsonld_document(nodes: Iterable[str]) -> str:
+    """The document around node blocks (already sorted by @id), as json.dumps(indent=2) writes it."""
+    head = json.dumps({"@context": _context(), "@graph": []}, indent=2, ensure_ascii=False, sort_keys=True)
+    body = ",\n".join(nodes)
+    if not body:
+        return head + "\n"
+    return head[: -len("[]\n}")] + "[\n" + body + "\n  ]\n}\n"
+
+
+def _context() -> dict[str, object]:
+    return json.loads(ontology_file("context.jsonld").read_text(encoding="utf-8"))["@context"]
+
+
+def _expand(compact: str, context: dict[str, object]) -> str:
+    prefix, colon, local = compact.partition(":")
+    namespace = context.get(prefix) if colon else None
+    if isinstance(namespace, str) and not local.startswith("//"):
+        return namespace + local
+    return compact
 
 
 def _normalise_json(value: object) -> object:
@@ -332,13 +388,20 @@ __all__ = [
     "SUFFIX",
     "dump",
     "jsonld",
+    "jsonld_blocks",
+    "jsonld_document",
     "lineage_graph",
     "load_oxigraph",
+    "nt_blocks",
+    "nt_lines",
+    "nt_order",
     "ntriples",
     "rdfxml",
     "serialize",
     "trig",
     "turtle",
+    "turtle_blocks",
+    "turtle_document",
     "write_atomic",
     "write_ntriples",
 ]

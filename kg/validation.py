@@ -10,11 +10,12 @@ as written (``analysis.mrv.score``, ``evolution.supersedes[1]``) and its line.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from kg.resources import ontology_file
 from kg.vocab import normalise, vocabularies
 
 _RDFS_LABEL = str(RDFS.label)
-_LISTED = frozenset({CCUS.inCluster, CCUS.jurisdiction, PROV.wasAttributedTo})
+LISTED_PREDICATES = frozenset({CCUS.inCluster, CCUS.jurisdiction, PROV.wasAttributedTo})
 SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 # Predicates whose triples the cross-record shapes read.
 LINEAGE_PREDICATES = frozenset({CCUS.supersedes, CCUS.supersededBy, CCUS.consolidatedFrom,
@@ -97,6 +98,7 @@ class Result:
     value: Node | None
     shape: Node
     component: Node | None
+    cross: bool = False
 
 
 @dataclass
@@ -151,7 +153,7 @@ def validate(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
     """Validate the stated graph of a corpus; loading problems join the report."""
     minter = minter or Minter()
     per_record_shapes, cross_shapes = _split_shapes(shapes_graph())
-    locator = _Locator(corpus, mapped.stated, minter)
+    locator = Locator(corpus.policies(), mapped.stated, minter)
     vocab = vocabularies().graph
     results: list[Result] = []
     for data in _record_graphs(mapped.stated, minter, per_record):
@@ -166,9 +168,8 @@ def validate(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
             for key_kind, key in cluster_keys(str(o)):
                 lineage.add((s, SHAPES[key_kind], Literal(key)))
     results.extend(_run(lineage, vocab, cross_shapes, locator))
-    unique = {(r.finding, r.focus, r.path, r.value): r for r in results}
-    ordered = sorted(unique.values(), key=lambda r: _order(r.finding))
-    findings = sorted([*load_findings, *(r.finding for r in ordered)], key=_order)
+    ordered = unique_results(results)
+    findings = sorted([*load_findings, *(r.finding for r in ordered)], key=finding_order)
     return Report(findings=findings, results=ordered)
 
 
@@ -232,7 +233,7 @@ def _prepared_queries() -> Iterator[None]:
         SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
-def _run(data: Graph, vocab: Graph, shapes: Graph, locator: _Locator) -> list[Result]:
+def _run(data: Graph, vocab: Graph, shapes: Graph, locator: Locator) -> list[Result]:
     for triple in vocab:  # sh:class needs the concepts' types; pyshacl mixes ont_graph only when inferring
         data.add(triple)
     with _prepared_queries():
@@ -263,18 +264,32 @@ def _owner(subject: Node, minter: Minter) -> Node:
     return subject
 
 
-class _Locator:
-    """Maps a SHACL focus node, path and value back to a record file and field."""
+class Locator:
+    """Maps a SHACL focus node, path and value back to a record file and field.
 
-    def __init__(self, corpus: Corpus, stated: Iterable[Triple], minter: Minter):
+    ``records`` may be any mapping (the incremental build passes one that
+    unpickles a policy's records from its cache only when a finding needs
+    them); ``stated`` is read only when a finding sits on a shared node.
+    """
+
+    def __init__(self, records: Mapping[str, list[Record]], stated: Iterable[Triple], minter: Minter):
         self.minter = minter
-        self.records = corpus.policies()
-        self.listing: dict[Node, list[str]] = {}
-        for s, p, o in stated:
-            if p in _LISTED:  # a set: hashing, not rdflib's slow __eq__ per triple
-                pid = minter.policy_id(str(s))
-                if pid is not None:
-                    self.listing.setdefault(o, []).append(pid)
+        self.records = records
+        self._stated: Iterable[Triple] | None = stated
+        self._listing: dict[Node, list[str]] | None = None
+
+    @property
+    def listing(self) -> dict[Node, list[str]]:
+        """Shared node (cluster, jurisdiction, agent) -> the policies that name it."""
+        if self._listing is None:
+            self._listing = {}
+            for s, p, o in self._stated or ():
+                if p in LISTED_PREDICATES:  # a set: hashing, not rdflib's slow __eq__ per triple
+                    pid = self.minter.policy_id(str(s))
+                    if pid is not None:
+                        self._listing.setdefault(o, []).append(pid)
+            self._stated = None
+        return self._listing
 
     def finding(self, focus: Node, path: Node | None, value: Node | None, severity: Severity,
                 message: str, rule: str) -> Finding:
@@ -391,8 +406,10 @@ def _capitalised(token: str) -> bool:
     return token[:1].isupper() and not token.isupper()
 
 
-def _order(finding: Finding) -> tuple[str, int, str, str, str]:
-    return (finding.file, finding.line or 0, finding.field, finding.rule, finding.message)
+def finding_order(finding: Finding) -> tuple[str, int, str, str, str, str, str]:
+    """The order findings are reported in: by file, line and field, then a total tie-break."""
+    return (finding.file, finding.line or 0, finding.field, finding.rule, finding.message,
+            finding.severity.value, finding.record)
 
 
 def report_triples(report: Report, minter: Minter | None = None) -> list[Triple]:
@@ -424,7 +441,9 @@ def report_triples(report: Report, minter: Minter | None = None) -> list[Triple]
     return triples
 
 
-__all__ = ["Report", "Result", "cluster_keys", "report_triples", "shapes_graph", "validate"]
+__all__ = ["LISTED_PREDICATES", "Locator", "Report", "Result", "check_results", "cluster_key_triples",
+           "cluster_keys", "finding_order", "global_triples", "report_triples", "shapes_graph", "unique_results",
+           "validate", "validate_fast"]
 
 
 # --- the fast path: shapes.ttl compiled to SPARQL, run on Oxigraph ---------------------------------
@@ -444,6 +463,7 @@ class CompiledCheck:
     query: str
     path: Node | None
     component: Node
+    cross: bool = False  # a cross-record shape: it reads other policies' triples
 
 
 def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
@@ -459,10 +479,12 @@ def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
         targets = _targets(shapes, node_shape)
         if not targets:
             continue
-        for prop in sorted(shapes.objects(node_shape, SH.property), key=str):
-            checks.extend(_property_checks(shapes, prop, targets))
-        for constraint in sorted(shapes.objects(node_shape, SH.sparql), key=str):
-            checks.append(_sparql_check(shapes, node_shape, constraint, targets))
+        found = [check for prop in sorted(shapes.objects(node_shape, SH.property), key=str)
+                 for check in _property_checks(shapes, prop, targets)]
+        found += [_sparql_check(shapes, node_shape, constraint, targets)
+                  for constraint in sorted(shapes.objects(node_shape, SH.sparql), key=str)]
+        cross = node_shape in CROSS_RECORD_SHAPES
+        checks.extend(dataclasses.replace(check, cross=cross) for check in found)
         unknown = {p for p in shapes.predicates(node_shape, None)} - _META
         if unknown:
             raise OntologyError(f"shape {node_shape} uses {sorted(map(str, unknown))}: not compiled to SPARQL")
@@ -555,25 +577,67 @@ def validate_fast(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
                   load_findings: Sequence[Finding] = ()) -> Report:
     """The same findings as :func:`validate`, from SPARQL over an embedded Oxigraph store."""
     minter = minter or Minter()
-    locator = _Locator(corpus, mapped.stated, minter)
-    keys: list[Triple] = []
-    cluster_prefix = minter.base + "cluster/"
-    for s, p, o in mapped.stated:
-        if str(p) == _RDFS_LABEL and str(s).startswith(cluster_prefix):  # str compare: URIRef == is slow
-            keys += [(s, SHAPES[kind], Literal(key)) for kind, key in cluster_keys(str(o))]
-    store = ox.Store()  # in memory: an on-disk store's bulk loader peaks higher (measured at 10k records)
-    load_oxigraph(store, itertools.chain(mapped.stated, vocabularies().graph, keys))
-    results = _run_checks(store, locator)
-    unique = {(r.finding, r.focus, r.path, r.value): r for r in results}
-    ordered = sorted(unique.values(), key=lambda r: _order(r.finding))
-    findings = sorted([*load_findings, *(r.finding for r in ordered)], key=_order)
+    locator = Locator(corpus.policies(), mapped.stated, minter)
+    ordered = unique_results(check_results(mapped.stated, locator, minter))
+    findings = sorted([*load_findings, *(r.finding for r in ordered)], key=finding_order)
     return Report(findings=findings, results=ordered)
 
 
-def _run_checks(store: ox.Store, locator: _Locator) -> list[Result]:
+def check_results(stated: Iterable[Triple], locator: Locator, minter: Minter,
+                  cross: bool | None = None, nt: bytes = b"") -> list[Result]:
+    """The compiled checks over stated triples (plus N-Triples ``nt``), the vocabularies and cluster keys.
+
+    ``cross`` picks the cross-record checks (True), the per-record ones
+    (False) or all (None): the incremental build runs them on different stores.
+    """
+    keys: list[Triple] = []
+    stated = stated if isinstance(stated, list) else list(stated)
+    cluster_prefix = minter.base + "cluster/"
+    for s, p, o in stated:
+        if str(p) == _RDFS_LABEL and str(s).startswith(cluster_prefix):  # str compare: URIRef == is slow
+            keys += cluster_key_triples((s, p, o))
+    store = ox.Store()  # in memory: an on-disk store's bulk loader peaks higher (measured at 10k records)
+    load_oxigraph(store, itertools.chain(stated, vocabularies().graph, keys))
+    if nt:
+        store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
+    checks = [c for c in _compiled() if cross is None or c.cross == cross]
+    return _run_checks(store, locator, checks)
+
+
+def global_triples(stated: Iterable[Triple], minter: Minter) -> list[Triple]:
+    """What the cross-record checks and the checks on shared nodes read, cluster keys included.
+
+    Lineage links, status and dates, the links to clusters, jurisdictions and
+    agents, and everything said about those shared nodes: the incremental
+    build keeps this much of every policy to re-run those checks alone.
+    """
+    policy_prefix, cluster_prefix = minter.base + "policy/", minter.base + "cluster/"
+    out: list[Triple] = []
+    for triple in stated:
+        s, p, o = triple
+        if p in LINEAGE_PREDICATES or p in LISTED_PREDICATES or (p == RDF.type and o in (CCUS.Policy, CCUS.Cluster)) \
+                or not str(s).startswith(policy_prefix):
+            out.append(triple)
+            if str(p) == _RDFS_LABEL and str(s).startswith(cluster_prefix):
+                out += cluster_key_triples(triple)
+    return out
+
+
+def cluster_key_triples(label: Triple) -> list[Triple]:
+    """The normalised keys NearDuplicateCluster compares, for one cluster's rdfs:label triple."""
+    s, _, o = label
+    return [(s, SHAPES[kind], Literal(key)) for kind, key in cluster_keys(str(o))]
+
+
+def unique_results(results: Iterable[Result]) -> list[Result]:
+    """One result per (finding, focus, path, value), in report order."""
+    unique = {(r.finding, r.focus, r.path, r.value): r for r in results}
+    return sorted(unique.values(), key=lambda r: finding_order(r.finding))
+
+
+def _run_checks(store: ox.Store, locator: Locator, checks: Sequence[CompiledCheck]) -> list[Result]:
     # pyoxigraph releases the GIL while it evaluates: the checks run on every core, and their
     # rows are read back in the checks' order, so the findings do not depend on the timing.
-    checks = _compiled()
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         answers = list(pool.map(lambda check: list(store.query(check.query)), checks))
     results: list[Result] = []
@@ -585,7 +649,7 @@ def _run_checks(store: ox.Store, locator: _Locator) -> list[Result]:
             value = names.get("value", focus if check.component == SH.SPARQLConstraintComponent else None)
             message = _fill(check.message, row)
             finding = locator.finding(focus, path, value, check.severity, message, str(check.shape))
-            results.append(Result(finding, focus, path, value, check.shape, check.component))
+            results.append(Result(finding, focus, path, value, check.shape, check.component, check.cross))
     return results
 
 

@@ -1,0 +1,172 @@
+"""Incremental builds: after any edit the cached build writes what a full build writes, redoing only what changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import kg.incremental
+from kg.build import build
+from kg.cli import main
+from kg.incremental import CACHE_FILE, Built
+
+from .conftest import SEEDS
+
+DUMPS = ("ccus-kg.ttl", "ccus-kg.nt", "ccus-kg.jsonld")
+
+
+def front(path: Path) -> tuple[dict[str, Any], str]:
+    _, head, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    data = yaml.safe_load(head)  # JSON front matter is YAML too
+    return json.loads(json.dumps(data, default=str)), body
+
+
+def rewrite(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data, body = front(path)
+    change(data)
+    path.write_text("---\n" + json.dumps(data, indent=2, ensure_ascii=False) + "\n---\n" + body, encoding="utf-8")
+
+
+def same_as_full(seeds: Path, out: Path, tmp_path: Path) -> Built:
+    """Build incrementally into out, fully into a fresh folder; assert both agree byte for byte."""
+    built = build(seeds, out, allow_invalid=True)
+    assert isinstance(built, Built)
+    full_out = tmp_path / "full"
+    shutil.rmtree(full_out, ignore_errors=True)
+    full = build(seeds, full_out, allow_invalid=True, cache=False)
+    for name in DUMPS:
+        assert (out / name).read_bytes() == (full_out / name).read_bytes(), name
+    assert [f.as_dict() for f in built.findings] == [f.as_dict() for f in full.findings]
+    summary = {k: v for k, v in built.summary().items() if k not in ("seconds", "remapped")}
+    assert summary == {k: v for k, v in full.summary().items() if k != "seconds"}
+    return built
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = sorted(seeds_copy.glob("*.md"))
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 62  # a cold cache maps everything
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 0
+
+    rewrite(files[0], lambda d: d.update(description=d.get("description", "") + " Edited."))
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 1
+
+    files[1].write_text(files[1].read_text(encoding="utf-8").replace("---\n", "---\n\n\n", 1)
+                        .replace("\n---\n", "\n---\n\n\n", 1), encoding="utf-8")  # every line moves
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 1
+
+    target = front(files[3])[0]["id"]  # a new supersedes link: the target gains an inverse supersededBy
+    rewrite(files[2], lambda d: d["evolution"].update(supersedes=[*d["evolution"]["supersedes"], target]))
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 2
+    rewrite(files[2], lambda d: d["evolution"].update(supersedes=d["evolution"]["supersedes"][:-1]))
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 2
+
+    os.utime(files[4])  # touched, same bytes
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 0
+
+
+def test_shared_nodes_deletions_duplicates_and_broken_records(seeds_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = sorted(seeds_copy.glob("*.md"))
+    on_file_7 = [f for f in same_as_full(seeds_copy, out, tmp_path).findings if f.file == str(files[7])]
+    named = [f for f in files if front(f)[0]["evolution"].get("clusters")]
+    cluster = front(named[0])[0]["evolution"]["clusters"][0]
+    members = [f for f in files if cluster in (front(f)[0]["evolution"].get("clusters") or [])]
+    # The same cluster spelled differently: one more label on a shared node, which every member's reverse reads.
+    rewrite(files[5], lambda d: d["evolution"].update(clusters=[cluster.upper()]))
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == len({*members, files[5]})
+
+    rewrite(files[6], lambda d: d["provenance"].update(author="Somebody Else"))
+    same_as_full(seeds_copy, out, tmp_path)
+    files[7].write_text("---\n{ not json\n---\n", encoding="utf-8")
+    built = same_as_full(seeds_copy, out, tmp_path)
+    assert str(files[7]) in {f.file for f in built.findings if f.severity.value == "violation"}
+    (seeds_copy / "extra").mkdir()
+    shutil.copy(files[8], seeds_copy / "extra" / files[8].name)  # a second file with the same id
+    assert [f.file for f in same_as_full(seeds_copy, out, tmp_path).findings
+            if f.rule.endswith("duplicate-id")] == [f"extra/{files[8].name}"]
+    files[9].unlink()
+    files[10].rename(files[10].with_name("renamed.md"))
+    same_as_full(seeds_copy, out, tmp_path)
+    shutil.copy(SEEDS / files[7].name, files[7])
+    built = same_as_full(seeds_copy, out, tmp_path)
+    assert [f for f in built.findings if f.file == str(files[7])] == on_file_7
+
+
+def test_hub_sample_edits_match_a_full_build(hub: Path, tmp_path: Path) -> None:
+    seeds = tmp_path / "hub"
+    shutil.copytree(hub, seeds)
+    out = tmp_path / "out"
+    assert same_as_full(seeds, out, tmp_path).remapped == 76
+    english = sorted((seeds / "en").glob("*.md"))
+    rewrite(english[0], lambda d: d.update(status="Superseded"))
+    assert same_as_full(seeds, out, tmp_path).remapped == 1
+    chinese = sorted((seeds / "zh").glob("*.md"))
+    rewrite(chinese[0], lambda d: d.update(title=str(d.get("title", "")) + "（修订）"))
+    assert same_as_full(seeds, out, tmp_path).remapped == 1
+
+
+def test_a_changed_shape_or_code_empties_the_cache(seeds_copy: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(seeds_copy, out)
+    ontology = tmp_path / "ontology"
+    shutil.copytree(kg.incremental.data_dir("ontology"), ontology)
+    with (ontology / "shapes.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("\n# an edited shape\n")
+    monkeypatch.setattr(kg.incremental, "data_dir", lambda name: ontology)
+    built = build(seeds_copy, out)
+    assert isinstance(built, Built) and built.remapped == 62
+
+
+def test_a_broken_cache_file_is_rebuilt_not_reported(seeds_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(seeds_copy, out)
+    cache = out / CACHE_FILE
+    for extra in cache.parent.glob("build.sqlite-*"):
+        extra.unlink()
+    cache.write_bytes(b"this is not a database")
+    built = same_as_full(seeds_copy, out, tmp_path)
+    assert built.remapped == 62
+    assert sqlite3.connect(cache).execute("SELECT COUNT(*) FROM policies").fetchone() == (62,)
+
+
+def test_dumps_are_left_alone_when_nothing_changed_and_restored_when_edited_by_hand(
+        seeds_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(seeds_copy, out)
+    before = {name: (out / name).stat().st_mtime_ns for name in DUMPS}
+    build(seeds_copy, out)
+    assert {name: (out / name).stat().st_mtime_ns for name in DUMPS} == before
+    expected = (out / "ccus-kg.ttl").read_bytes()
+    (out / "ccus-kg.ttl").write_text("hand edit\n", encoding="utf-8")
+    build(seeds_copy, out)
+    assert (out / "ccus-kg.ttl").read_bytes() == expected
+
+
+def test_cli_reports_what_it_redid_and_no_cache_leaves_the_cache_alone(seeds_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--seeds", str(seeds_copy), "--out", str(out), "--format", "json"])
+    second = runner.invoke(main, ["build", "--seeds", str(seeds_copy), "--out", str(out), "--format", "json"])
+    assert (json.loads(first.stdout)["remapped"], json.loads(second.stdout)["remapped"]) == (62, 0)
+    other = tmp_path / "other"
+    full = runner.invoke(main, ["build", "--seeds", str(seeds_copy), "--out", str(other), "--no-cache"])
+    assert full.exit_code == 0 and not (other / CACHE_FILE).exists()
+    assert all((other / name).read_bytes() == (out / name).read_bytes() for name in DUMPS)
