@@ -123,12 +123,13 @@ def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool 
     run = IncrementalBuild(seeds, out, base)
     try:
         built = run.run(progress)
-        dumps = [Path(out) / f"{STEM}{SUFFIX[fmt]}" for fmt in BUILD_FORMATS]
-        paths = [*dumps, *(Path(out) / name for name in ONTOLOGY_FILES)]
+        dumps = {fmt: Path(out) / f"{STEM}{SUFFIX[fmt]}" for fmt in BUILD_FORMATS}
+        paths = [*dumps.values(), *(Path(out) / name for name in ONTOLOGY_FILES)]
         _refuse(built.counts(), built.findings, seeds, allow_invalid)  # the except below rolls the cache back
         if not run.unchanged(paths):
-            run.written(None)
-            _write(out, run.documents())
+            run.write(dumps)
+            built.spliced = run.spliced
+            _write(out, {})
             run.written(paths)
         run.commit()
     except BaseException:

@@ -144,8 +144,12 @@ def turtle_blocks(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> dict[s
 
 def turtle_document(blocks: Iterable[str], base: str = DEFAULT_BASE) -> str:
     """The prefix table, then the blocks (already in subject order)."""
-    head = "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in prefixes(base).items())
-    return head + "\n\n" + "".join(blocks)
+    return turtle_header(base) + "".join(blocks)
+
+
+def turtle_header(base: str = DEFAULT_BASE) -> str:
+    """What a Turtle dump holds before its first block."""
+    return "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in prefixes(base).items()) + "\n\n"
 
 
 def _turtle_subject(subject: Node, preds: list[tuple[Node, list[Node]]], namer: _Namer,
@@ -266,11 +270,21 @@ def jsonld_blocks(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> dict[s
 
 def jsonld_document(nodes: Iterable[str]) -> str:
     """The document around node blocks (already sorted by @id), as json.dumps(indent=2) writes it."""
-    head = json.dumps({"@context": _context(), "@graph": []}, indent=2, ensure_ascii=False, sort_keys=True)
-    body = ",\n".join(nodes)
+    body = JSONLD_SEPARATOR.join(nodes)
     if not body:
-        return head + "\n"
-    return head[: -len("[]\n}")] + "[\n" + body + "\n  ]\n}\n"
+        return json.dumps({"@context": _context(), "@graph": []}, indent=2, ensure_ascii=False,
+                          sort_keys=True) + "\n"
+    head, tail = jsonld_frame()
+    return head + body + tail
+
+
+JSONLD_SEPARATOR = ",\n"
+
+
+def jsonld_frame() -> tuple[str, str]:
+    """What a JSON-LD dump with at least one node holds before its first node and after its last."""
+    empty = json.dumps({"@context": _context(), "@graph": []}, indent=2, ensure_ascii=False, sort_keys=True)
+    return empty[: -len("[]\n}")] + "[\n", "\n  ]\n}\n"
 
 
 def _context() -> dict[str, object]:
@@ -363,17 +377,36 @@ def lineage_graph(lineage: Lineage, fmt: str) -> str:
 
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write via a temp file in the same folder and rename: never half a file."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    write_atomic_with(path, lambda handle: handle.write(data))
+
+
+def write_atomic_with(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
+    """Let ``fill`` write a temp file in the same folder, then rename it over ``path``.
+
+    The file gets the permissions a plain open() would give (mkstemp's are
+    owner-only, which would hide published dumps from a web server).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
 
 
 def dump(triples: Iterable[Triple], fmt: str, path: Path, base: str = DEFAULT_BASE) -> None:
@@ -384,12 +417,14 @@ def dump(triples: Iterable[Triple], fmt: str, path: Path, base: str = DEFAULT_BA
 __all__ = [
     "FORMATS",
     "GRAPH_FORMATS",
+    "JSONLD_SEPARATOR",
     "MEDIA_TYPES",
     "SUFFIX",
     "dump",
     "jsonld",
     "jsonld_blocks",
     "jsonld_document",
+    "jsonld_frame",
     "lineage_graph",
     "load_oxigraph",
     "nt_blocks",
@@ -402,6 +437,8 @@ __all__ = [
     "turtle",
     "turtle_blocks",
     "turtle_document",
+    "turtle_header",
     "write_atomic",
+    "write_atomic_with",
     "write_ntriples",
 ]

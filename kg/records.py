@@ -159,10 +159,16 @@ def is_language_folder(name: str) -> bool:
 
 
 def iter_files(root: Path) -> Iterator[Path]:
-    """Every ``*.md`` below root (README files excepted), ordered by path components.
+    """Every ``*.md`` below root (README files excepted), ordered by path components."""
+    return (Path(path) for path in record_paths(root))
 
-    os.walk and a sort on tuples: sorting 100k Path objects costs seconds,
-    and an incremental build lists the corpus every time.
+
+def record_paths(root: Path) -> list[str]:
+    """iter_files as plain strings: os.walk and a sort on tuples.
+
+    Sorting 100k Path objects costs seconds, and an incremental build lists
+    the corpus every time. A broken link or an unreadable entry is listed
+    (load_record reports it), never skipped.
     """
     found: list[tuple[tuple[str, ...], str]] = []
     root_text = os.fspath(root)
@@ -173,9 +179,7 @@ def iter_files(root: Path) -> Iterator[Path]:
             if name.endswith(".md") and name.lower() != "readme.md":
                 found.append(((*parts, name), os.path.join(folder, name)))
     found.sort()
-    for _, path in found:
-        if os.path.isfile(path):
-            yield Path(path)
+    return [path for _, path in found]
 
 
 def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) -> Corpus:
@@ -217,7 +221,10 @@ def load_record(path: Path, root: Path | None = None) -> tuple[Record | None, li
     root = root or path.parent
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     display = _display(path, root)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # a broken link, a file without read permission
+        return None, [_finding(display, None, "", "unreadable", f"cannot be read: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -524,4 +531,5 @@ __all__ = [
     "load_corpus",
     "load_record",
     "locate",
+    "record_paths",
 ]

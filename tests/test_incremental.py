@@ -19,7 +19,7 @@ from kg.build import build
 from kg.cli import main
 from kg.incremental import CACHE_FILE, Built
 
-from .conftest import SEEDS
+from .conftest import SEEDS, minimal_record, write_record
 
 DUMPS = ("ccus-kg.ttl", "ccus-kg.nt", "ccus-kg.jsonld")
 
@@ -65,7 +65,8 @@ def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: P
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 0
 
     rewrite(files[0], lambda d: d.update(description=d.get("description", "") + " Edited."))
-    assert same_as_full(seeds_copy, out, tmp_path).remapped == 1
+    built = same_as_full(seeds_copy, out, tmp_path)
+    assert (built.remapped, built.spliced) == (1, ["ttl", "nt", "jsonld"])  # the new blocks went into the old files
 
     files[1].write_text(files[1].read_text(encoding="utf-8").replace("---\n", "---\n\n\n", 1)
                         .replace("\n---\n", "\n---\n\n\n", 1), encoding="utf-8")  # every line moves
@@ -75,7 +76,8 @@ def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: P
     rewrite(files[2], lambda d: d["evolution"].update(supersedes=[*d["evolution"]["supersedes"], target]))
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 2
     rewrite(files[2], lambda d: d["evolution"].update(supersedes=d["evolution"]["supersedes"][:-1]))
-    assert same_as_full(seeds_copy, out, tmp_path).remapped == 2
+    built = same_as_full(seeds_copy, out, tmp_path)
+    assert (built.remapped, built.spliced) == (2, ["ttl", "nt", "jsonld"])
 
     os.utime(files[4])  # touched, same bytes
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 0
@@ -103,7 +105,7 @@ def test_shared_nodes_deletions_duplicates_and_broken_records(seeds_copy: Path, 
             if f.rule.endswith("duplicate-id")] == [f"extra/{files[8].name}"]
     files[9].unlink()
     files[10].rename(files[10].with_name("renamed.md"))
-    same_as_full(seeds_copy, out, tmp_path)
+    assert same_as_full(seeds_copy, out, tmp_path).spliced == ["ttl", "nt", "jsonld"]  # blocks removed in place
     shutil.copy(SEEDS / files[7].name, files[7])
     built = same_as_full(seeds_copy, out, tmp_path)
     assert [f for f in built.findings if f.file == str(files[7])] == on_file_7
@@ -156,7 +158,7 @@ def test_dumps_are_left_alone_when_nothing_changed_and_restored_when_edited_by_h
     assert {name: (out / name).stat().st_mtime_ns for name in DUMPS} == before
     expected = (out / "ccus-kg.ttl").read_bytes()
     (out / "ccus-kg.ttl").write_text("hand edit\n", encoding="utf-8")
-    build(seeds_copy, out)
+    assert build(seeds_copy, out).spliced == []  # assembled whole from the cache, not spliced into the edit
     assert (out / "ccus-kg.ttl").read_bytes() == expected
 
 
@@ -170,3 +172,14 @@ def test_cli_reports_what_it_redid_and_no_cache_leaves_the_cache_alone(seeds_cop
     full = runner.invoke(main, ["build", "--seeds", str(seeds_copy), "--out", str(other), "--no-cache"])
     assert full.exit_code == 0 and not (other / CACHE_FILE).exists()
     assert all((other / name).read_bytes() == (out / name).read_bytes() for name in DUMPS)
+
+
+def test_a_dangling_link_is_reported_not_skipped_by_both_builds(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_record(seeds, minimal_record("no-a-2014"))
+    (seeds / "gone.md").symlink_to(tmp_path / "missing.md")
+    for extra in ([], [], ["--no-cache"]):  # cold cache, warm cache, no cache
+        result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), *extra])
+        assert result.exit_code == 1
+        assert f"violation {seeds / 'gone.md'}: cannot be read: No such file or directory" in result.stderr
+        assert "Traceback" not in result.stderr
