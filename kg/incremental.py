@@ -563,7 +563,8 @@ class IncrementalBuild:
         stated = [t for policy in mapped.values() for t in policy.stated]
         records = {pid: policy.records for pid, policy in mapped.items()}
         results = check_results(stated, Locator(records, stated, self.minter), self.minter,
-                                cross=None if cold else False)
+                                cross=None if cold else False,
+                                keep=lambda cross, focus: cold or self._owner(focus) in records)
         per_policy: dict[str, list[Result]] = {pid: [] for pid in mapped}
         global_: list[Result] = []
         for result in results:
@@ -589,10 +590,11 @@ class IncrementalBuild:
             if known == digest and used == {p: keys.get(p) for p in used}:
                 return findings, cold
         text = self._global_input()
+        self._records.used.clear()  # from here on: the records the findings point into
         listed = _parse("".join(line for line in text.splitlines(keepends=True) if _is_listing(line)))
         locator = Locator(self._records, listed, self.minter)
-        results = check_results([], locator, self.minter, nt=text.encode("utf-8"))
-        global_ = [r for r in results if r.cross or self._owner(r.focus) is None]
+        global_ = check_results([], locator, self.minter, nt=text.encode("utf-8"),
+                                keep=lambda cross, focus: cross or self._owner(focus) is None)
         findings = [r.finding for r in unique_results(global_)]
         self._store_global(digest, findings, set(self._records.used))
         return findings, True

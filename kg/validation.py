@@ -15,7 +15,7 @@ import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -237,6 +236,8 @@ def _run(data: Graph, vocab: Graph, shapes: Graph, locator: Locator) -> list[Res
     for triple in vocab:  # sh:class needs the concepts' types; pyshacl mixes ont_graph only when inferring
         data.add(triple)
     with _prepared_queries():
+        from pyshacl import validate as shacl_validate  # the reference engine: imported when used (0.1 s)
+
         _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none",
                                       abort_on_first=False, allow_warnings=True, meta_shacl=False,
                                       advanced=False, js=False, debug=False)
@@ -584,11 +585,14 @@ def validate_fast(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
 
 
 def check_results(stated: Iterable[Triple], locator: Locator, minter: Minter,
-                  cross: bool | None = None, nt: bytes = b"") -> list[Result]:
+                  cross: bool | None = None, nt: bytes = b"",
+                  keep: Callable[[bool, Node], bool] | None = None) -> list[Result]:
     """The compiled checks over stated triples (plus N-Triples ``nt``), the vocabularies and cluster keys.
 
     ``cross`` picks the cross-record checks (True), the per-record ones
-    (False) or all (None): the incremental build runs them on different stores.
+    (False) or all (None); ``keep(cross, focus)`` drops rows before they are
+    located in a record: the incremental build runs the checks on partial
+    stores and wants only the results each store can decide.
     """
     keys: list[Triple] = []
     stated = stated if isinstance(stated, list) else list(stated)
@@ -601,7 +605,7 @@ def check_results(stated: Iterable[Triple], locator: Locator, minter: Minter,
     if nt:
         store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
     checks = [c for c in _compiled() if cross is None or c.cross == cross]
-    return _run_checks(store, locator, checks)
+    return _run_checks(store, locator, checks, keep)
 
 
 def global_triples(stated: Iterable[Triple], minter: Minter) -> list[Triple]:
@@ -635,7 +639,8 @@ def unique_results(results: Iterable[Result]) -> list[Result]:
     return sorted(unique.values(), key=lambda r: finding_order(r.finding))
 
 
-def _run_checks(store: ox.Store, locator: Locator, checks: Sequence[CompiledCheck]) -> list[Result]:
+def _run_checks(store: ox.Store, locator: Locator, checks: Sequence[CompiledCheck],
+                keep: Callable[[bool, Node], bool] | None = None) -> list[Result]:
     # pyoxigraph releases the GIL while it evaluates: the checks run on every core, and their
     # rows are read back in the checks' order, so the findings do not depend on the timing.
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
@@ -645,6 +650,8 @@ def _run_checks(store: ox.Store, locator: Locator, checks: Sequence[CompiledChec
         for row in rows:
             names = {v: _rdf(row[v]) for v in ("this", "path", "value") if _has(row, v)}
             focus = names["this"]
+            if keep is not None and not keep(check.cross, focus):
+                continue
             path = names.get("path", check.path)
             value = names.get("value", focus if check.component == SH.SPARQLConstraintComponent else None)
             message = _fill(check.message, row)

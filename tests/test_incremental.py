@@ -67,6 +67,7 @@ def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: P
     rewrite(files[0], lambda d: d.update(description=d.get("description", "") + " Edited."))
     built = same_as_full(seeds_copy, out, tmp_path)
     assert (built.remapped, built.spliced) == (1, ["ttl", "nt", "jsonld"])  # the new blocks went into the old files
+    assert built.revalidated_globally is False  # no lineage or shared node changed: cross-record findings cached
 
     files[1].write_text(files[1].read_text(encoding="utf-8").replace("---\n", "---\n\n\n", 1)
                         .replace("\n---\n", "\n---\n\n\n", 1), encoding="utf-8")  # every line moves
@@ -77,7 +78,9 @@ def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: P
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 2
     rewrite(files[2], lambda d: d["evolution"].update(supersedes=d["evolution"]["supersedes"][:-1]))
     built = same_as_full(seeds_copy, out, tmp_path)
-    assert (built.remapped, built.spliced) == (2, ["ttl", "nt", "jsonld"])
+    assert (built.remapped, built.spliced, built.revalidated_globally) == (2, ["ttl", "nt", "jsonld"], True)
+    rewrite(files[0], lambda d: d.update(description=d.get("description", "") + " Again."))
+    assert same_as_full(seeds_copy, out, tmp_path).revalidated_globally is False  # lineage untouched: rules cached
 
     os.utime(files[4])  # touched, same bytes
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 0
