@@ -41,6 +41,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
+import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
@@ -66,6 +67,7 @@ from kg.records import Record, duplicate_finding, load_record, record_paths
 from kg.resources import data_dir
 from kg.validation import (
     LISTED_PREDICATES,
+    CompiledCheck,
     Locator,
     Result,
     check_results,
@@ -241,6 +243,7 @@ class IncrementalBuild:
         self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base))
         self.db = self.cache.db
         self.changed = False
+        self._shared_classes: set[str] | None = None
         self.spliced: list[str] = []  # the dumps this run spliced rather than assembled whole
         self._dirty: set[str] = set()
         self._old_layouts: dict[str, _Layout] | None = None
@@ -563,7 +566,7 @@ class IncrementalBuild:
         stated = [t for policy in mapped.values() for t in policy.stated]
         records = {pid: policy.records for pid, policy in mapped.items()}
         results = check_results(stated, Locator(records, stated, self.minter), self.minter,
-                                cross=None if cold else False,
+                                only=None if cold else lambda check, _: not check.cross,
                                 keep=lambda cross, focus: cold or self._owner(focus) in records)
         per_policy: dict[str, list[Result]] = {pid: [] for pid in mapped}
         global_: list[Result] = []
@@ -589,15 +592,29 @@ class IncrementalBuild:
             keys = dict(self.db.execute("SELECT id, key FROM policies"))
             if known == digest and used == {p: keys.get(p) for p in used}:
                 return findings, cold
-        text = self._global_input()
+        lines = dict.fromkeys(self._global_input().splitlines(keepends=True))  # shared nodes: said by many
+        text = "".join(lines)
         self._records.used.clear()  # from here on: the records the findings point into
-        listed = _parse("".join(line for line in text.splitlines(keepends=True) if _is_listing(line)))
-        locator = Locator(self._records, listed, self.minter)
-        global_ = check_results([], locator, self.minter, nt=text.encode("utf-8"),
+
+        def listed() -> Iterator[Triple]:  # read only if a finding sits on a shared node
+            yield from _parse("".join(line for line in lines if _is_listing(line)))
+
+        locator = Locator(self._records, listed(), self.minter)
+        global_ = check_results([], locator, self.minter, nt=text.encode("utf-8"), only=self._decidable,
                                 keep=lambda cross, focus: cross or self._owner(focus) is None)
         findings = [r.finding for r in unique_results(global_)]
         self._store_global(digest, findings, set(self._records.used))
         return findings, True
+
+    def _decidable(self, check: CompiledCheck, store: ox.Store) -> bool:
+        """Whether a check can find anything the global store decides: a cross-record check, or one whose
+        targets may be a shared node (a policy's own nodes lack most of their triples in that store)."""
+        if check.cross or check.classes is None:
+            return True
+        if self._shared_classes is None:
+            query = (f"SELECT DISTINCT ?c WHERE {{ ?s a ?c FILTER(!STRSTARTS(STR(?s), {json.dumps(self.prefix)})) }}")
+            self._shared_classes = {row["c"].value for row in store.query(query)}
+        return bool(self._shared_classes.intersection(check.classes))
 
     def _global_input(self) -> str:
         return "".join(t for (t,) in self.db.execute("SELECT global FROM policies ORDER BY id"))
@@ -833,13 +850,21 @@ class _Sink:
 
 
 def _parse(text: str) -> list[Triple]:
-    """N-Triples lines back to rdflib terms, in order (a Graph would lose the order)."""
+    """N-Triples lines back to rdflib terms, in order (a Graph would lose the order).
+
+    Lines of three IRIs (links, types, listings: most of them) are split
+    directly; rdflib's parser, which is slow per line, reads the others.
+    """
     if not text:
         return []
     sink = _Sink()
     parser = W3CNTriplesParser(sink=sink)  # type: ignore[arg-type]
     for line in text.splitlines():
-        parser.parsestring(line)
+        parts = line.split(" ")
+        if len(parts) == 4 and parts[2].startswith("<") and parts[3] == ".":
+            sink.triples.append((URIRef(parts[0][1:-1]), URIRef(parts[1][1:-1]), URIRef(parts[2][1:-1])))
+        else:
+            parser.parsestring(line)
     return sink.triples
 
 

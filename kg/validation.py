@@ -442,7 +442,7 @@ def report_triples(report: Report, minter: Minter | None = None) -> list[Triple]
     return triples
 
 
-__all__ = ["LISTED_PREDICATES", "Locator", "Report", "Result", "check_results", "cluster_key_triples",
+__all__ = ["LISTED_PREDICATES", "CompiledCheck", "Locator", "Report", "Result", "check_results", "cluster_key_triples",
            "cluster_keys", "finding_order", "global_triples", "report_triples", "shapes_graph", "unique_results",
            "validate", "validate_fast"]
 
@@ -465,6 +465,7 @@ class CompiledCheck:
     path: Node | None
     component: Node
     cross: bool = False  # a cross-record shape: it reads other policies' triples
+    classes: tuple[str, ...] | None = None  # its focus nodes are instances of these, when all targets are classes
 
 
 def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
@@ -485,7 +486,10 @@ def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
         found += [_sparql_check(shapes, node_shape, constraint, targets)
                   for constraint in sorted(shapes.objects(node_shape, SH.sparql), key=str)]
         cross = node_shape in CROSS_RECORD_SHAPES
-        checks.extend(dataclasses.replace(check, cross=cross) for check in found)
+        classes = tuple(sorted(map(str, shapes.objects(node_shape, SH.targetClass))))
+        only_classes = len(classes) == len(targets)  # no subjects-of / objects-of target
+        checks.extend(dataclasses.replace(check, cross=cross, classes=classes if only_classes else None)
+                      for check in found)
         unknown = {p for p in shapes.predicates(node_shape, None)} - _META
         if unknown:
             raise OntologyError(f"shape {node_shape} uses {sorted(map(str, unknown))}: not compiled to SPARQL")
@@ -585,14 +589,14 @@ def validate_fast(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
 
 
 def check_results(stated: Iterable[Triple], locator: Locator, minter: Minter,
-                  cross: bool | None = None, nt: bytes = b"",
+                  only: Callable[[CompiledCheck, ox.Store], bool] | None = None, nt: bytes = b"",
                   keep: Callable[[bool, Node], bool] | None = None) -> list[Result]:
     """The compiled checks over stated triples (plus N-Triples ``nt``), the vocabularies and cluster keys.
 
-    ``cross`` picks the cross-record checks (True), the per-record ones
-    (False) or all (None); ``keep(cross, focus)`` drops rows before they are
-    located in a record: the incremental build runs the checks on partial
-    stores and wants only the results each store can decide.
+    ``only(check, store)`` picks the checks to run (all by default);
+    ``keep(cross, focus)`` drops rows before they are located in a record:
+    the incremental build runs the checks on partial stores and wants only
+    the results each store can decide.
     """
     keys: list[Triple] = []
     stated = stated if isinstance(stated, list) else list(stated)
@@ -604,7 +608,7 @@ def check_results(stated: Iterable[Triple], locator: Locator, minter: Minter,
     load_oxigraph(store, itertools.chain(stated, vocabularies().graph, keys))
     if nt:
         store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
-    checks = [c for c in _compiled() if cross is None or c.cross == cross]
+    checks = [c for c in _compiled() if only is None or only(c, store)]
     return _run_checks(store, locator, checks, keep)
 
 
