@@ -22,6 +22,7 @@ from kg.mapping import Mapped, Triple, map_corpus
 from kg.namespaces import DEFAULT_BASE
 from kg.records import Corpus, load_corpus
 from kg.resources import ontology_file
+from kg.runtime import collector_paused
 from kg.sparql import GraphSource, to_graph
 from kg.validation import Report, finding_order, validate, validate_fast
 from kg.vocab import vocabularies
@@ -66,12 +67,13 @@ class KnowledgeGraph:
         ``pyshacl`` runs pySHACL, the reference engine. Both give the same
         findings (tests/test_validation.py checks it on every fixture).
         """
-        if engine == "pyshacl":
-            report = validate(self.corpus, self.mapped, self.minter, self.findings)
-        elif engine == "sparql":
-            report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
-        else:
+        if engine not in ("sparql", "pyshacl"):
             raise KgError(f"unknown validation engine '{engine}': use sparql or pyshacl")
+        with collector_paused():
+            if engine == "pyshacl":
+                report = validate(self.corpus, self.mapped, self.minter, self.findings)
+            else:
+                report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
         self.findings = report.findings
         return report
 
@@ -95,8 +97,9 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
          ) -> KnowledgeGraph:
     """Read and map a corpus; every problem becomes a finding, none is raised."""
     started = time.perf_counter()
-    corpus = load_corpus(Path(seeds), progress=progress)
-    mapped = map_corpus(corpus, Minter(base))
+    with collector_paused():
+        corpus = load_corpus(Path(seeds), progress=progress)
+        mapped = map_corpus(corpus, Minter(base))
     findings = sorted(corpus.findings + mapped.findings, key=finding_order)
     return KnowledgeGraph(corpus, mapped, base, time.perf_counter() - started, findings)
 
@@ -112,6 +115,12 @@ def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool 
     corpus has violations (loading problems or SHACL violations), unless
     ``allow_invalid``.
     """
+    with collector_paused():
+        return _build(seeds, out, base, allow_invalid, progress, cache)
+
+
+def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progress | None,
+           cache: bool) -> KnowledgeGraph | Built:
     started = time.perf_counter()
     if not cache:
         kg = load(seeds, base, progress)
