@@ -84,7 +84,7 @@ def anchored_ids(lineage: Any) -> tuple[str, str]:
 def ours(folder: Path, workdir: Path) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    from kg.export import load_oxigraph, turtle, write_atomic
+    from kg.export import dump, load_oxigraph
     from kg.iris import Minter
     from kg.lineage import Lineage
     from kg.mapping import map_corpus
@@ -100,7 +100,7 @@ def ours(folder: Path, workdir: Path) -> dict[str, Any]:
         corpus = clock.run("load", lambda: load_corpus(folder))
         mapped = clock.run("map", lambda: map_corpus(corpus, Minter()))
         report = clock.run("validate", lambda: validate_fast(corpus, mapped, Minter(), corpus.findings))
-        clock.run("export", lambda: write_atomic(workdir / "ours.ttl", turtle(mapped.triples)))
+        clock.run("export", lambda: dump(mapped.triples, "ttl", workdir / "ours.ttl"))
 
     def store() -> OxigraphSource:
         oxs = ox.Store()

@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import DataError, Finding, KgError
-from kg.export import SUFFIX, serialize, write_atomic
+from kg.export import SUFFIX, dump, write_atomic
 from kg.incremental import Built, IncrementalBuild, severity_counts, summary
 from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
@@ -126,7 +126,9 @@ def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Pro
         kg = load(seeds, base, progress)
         kg.validate()
         _refuse(kg.counts(), kg.findings, seeds, allow_invalid)
-        _write(out, {fmt: serialize(kg.triples, fmt, base) for fmt in BUILD_FORMATS})
+        for fmt in BUILD_FORMATS:
+            dump(kg.triples, fmt, Path(out) / f"{STEM}{SUFFIX[fmt]}", base)
+        _write_ontology(out)
         kg.seconds = time.perf_counter() - started
         return kg
     run = IncrementalBuild(seeds, out, base)
@@ -138,7 +140,7 @@ def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Pro
         if not run.unchanged(paths):
             run.write(dumps)
             built.spliced = run.spliced
-            _write(out, {})
+            _write_ontology(out)
             run.written(paths)
         run.commit()
     except BaseException:
@@ -153,13 +155,10 @@ def _refuse(counts: dict[str, int], findings: list[Finding], seeds: Path, allow_
         raise DataError(f"{counts['violation']} violation(s) in {seeds}: nothing written", findings)
 
 
-def _write(out: Path, dumps: dict[str, str]) -> None:
-    """The dumps and the ontology files, each renamed into place when complete."""
-    rendered = {f"{STEM}{SUFFIX[fmt]}": text for fmt, text in dumps.items()}
+def _write_ontology(out: Path) -> None:
+    """The ontology files beside the dumps, each renamed into place when complete."""
     for name in ONTOLOGY_FILES:
-        rendered[name] = ontology_file(name).read_text(encoding="utf-8")
-    for name, text in rendered.items():
-        write_atomic(Path(out) / name, text)
+        write_atomic(Path(out) / name, ontology_file(name).read_text(encoding="utf-8"))
 
 
 __all__ = ["BUILD_FORMATS", "KnowledgeGraph", "build", "load"]
