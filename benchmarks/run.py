@@ -52,15 +52,17 @@ def peak_rss_mb(children: bool = False) -> float:
 
 
 class Clock:
-    """Times named steps in order."""
+    """Times named steps in order, and notes the process's peak RSS after each."""
 
     def __init__(self) -> None:
         self.steps: dict[str, float] = {}
+        self.peak_after: dict[str, float] = {}
 
     def run(self, name: str, func: Callable[[], Any]) -> Any:
         started = time.perf_counter()
         value = func()
         self.steps[name] = round(time.perf_counter() - started, 4)
+        self.peak_after[name] = peak_rss_mb()
         return value
 
 
@@ -114,7 +116,8 @@ def ours(folder: Path, workdir: Path) -> dict[str, Any]:
         clock.run(f"query:{name}", lambda q=query: run(source, q, q.examples()))
     clock.run("anchored:lineage-chain", lambda: run(source, "lineage-chain", {"id": middle}))
     clock.run("anchored:current-version", lambda: run(source, "current-version", {"id": oldest}))
-    return {"steps": clock.steps, "triples": len(mapped.triples), "files": corpus.files,
+    return {"steps": clock.steps, "peak_rss_mb_after": clock.peak_after, "triples": len(mapped.triples),
+            "files": corpus.files,
             "violations": sum(1 for f in report.findings if f.severity.value == "violation"),
             "peak_rss_mb": peak_rss_mb()}
 
@@ -218,6 +221,7 @@ def main() -> None:
     total = round(sum(steps[s] for s in END_TO_END), 3)
     out: dict[str, Any] = {
         "records": args.records, "steps": steps, "total": total, "peak_rss_mb": result["peak_rss_mb"],
+        "peak_rss_mb_end_to_end": result["peak_rss_mb_after"]["export"],
         "naive": None, "triples": result["triples"], "machine": machine(),
     }
     if naive_result is not None:

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -122,11 +123,20 @@ def to_rdflib(term: object) -> Node | None:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+        return _literal(term.value, term.language, None if term.language else term.datatype.value)
     raise QueryError(f"unsupported term in a result: {term!r}")
+
+
+@lru_cache(maxsize=1 << 17)
+def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
+    # rdflib parses typed values on creation (70 µs an xsd:date): rows repeat dates, codes and
+    # names, and Literals are immutable, so one object serves every repeat.
+    if language:
+        return Literal(value, lang=language)
+    return Literal(value) if datatype == _XSD_STRING else Literal(value, datatype=URIRef(datatype))
+
+
+_XSD_STRING = str(XSD.string)
 
 
 class RemoteSource:
