@@ -31,7 +31,9 @@ def main() -> None:
         f"**{r['total']:.2f}**" + (f" (naive {r['naive']['total']:.1f}; ratio {r['ratio']}×)" if r.get("naive") else "")
         for r in runs) + " |")
     print("| triples | " + " | ".join(f"{r['triples']:,}" for r in runs) + " |")
-    print("| peak RSS, MB | " + " | ".join(
+    print("| peak RSS by the end of export, MB | " + " | ".join(
+        f"{r['peak_rss_mb_end_to_end']:.0f}" if "peak_rss_mb_end_to_end" in r else "" for r in runs) + " |")
+    print("| peak RSS, whole run, MB | " + " | ".join(
         f"{r['peak_rss_mb']:.0f}" + (f" (naive {r['naive']['peak_rss_mb']:.0f})" if r.get("naive") else "")
         for r in runs) + " |")
 
