@@ -14,9 +14,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import DataError, Finding, KgError
+from kg.errors import DataError, Finding, KgError, severity_counts
 from kg.export import SUFFIX, dump, write_atomic
-from kg.incremental import Built, IncrementalBuild, severity_counts, summary
+from kg.incremental import Built, IncrementalBuild, summary
 from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
 from kg.namespaces import DEFAULT_BASE

@@ -6,6 +6,8 @@ dotted field path, so the CLI never has to print a traceback.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -42,6 +44,12 @@ class Finding:
         out = asdict(self)
         out["severity"] = self.severity.value
         return out
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Severity -> number of findings, every severity present."""
+    counter = Counter(f.severity.value for f in findings)
+    return {s.value: counter.get(s.value, 0) for s in Severity}
 
 
 class KgError(Exception):

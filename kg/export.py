@@ -137,8 +137,7 @@ def turtle_blocks(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> dict[s
     re-render only the subjects that changed and splice them in.
     """
     namer = _Namer(base)
-    return {str(subject): "\n".join(_turtle_subject(subject, preds, namer, "")) + "\n\n"
-            for subject, preds in _grouped(triples)}
+    return {str(subject): _turtle_block(subject, preds, namer) for subject, preds in _grouped(triples)}
 
 
 def turtle_document(blocks: Iterable[str], base: str = DEFAULT_BASE) -> str:
@@ -149,6 +148,10 @@ def turtle_document(blocks: Iterable[str], base: str = DEFAULT_BASE) -> str:
 def turtle_header(base: str = DEFAULT_BASE) -> str:
     """What a Turtle dump holds before its first block."""
     return "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in prefixes(base).items()) + "\n\n"
+
+
+def _turtle_block(subject: Node, preds: list[tuple[Node, list[Node]]], namer: _Namer) -> str:
+    return "\n".join(_turtle_subject(subject, preds, namer, "")) + "\n\n"
 
 
 def _turtle_subject(subject: Node, preds: list[tuple[Node, list[Node]]], namer: _Namer,
@@ -419,7 +422,7 @@ def dump(triples: Iterable[Triple], fmt: str, path: Path, base: str = DEFAULT_BA
         handle.write(turtle_header(base).encode("utf-8"))
         batch: list[str] = []
         for subject, preds in _grouped(triples):
-            batch.append("\n".join(_turtle_subject(subject, preds, namer, "")) + "\n\n")
+            batch.append(_turtle_block(subject, preds, namer))
             if len(batch) >= 4096:
                 handle.write("".join(batch).encode("utf-8"))
                 batch.clear()

@@ -34,7 +34,6 @@ import os
 import pickle
 import sqlite3
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -45,7 +44,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
-from kg.errors import Finding, RecordError, Severity
+from kg.errors import Finding, severity_counts
 from kg.export import (
     JSONLD_SEPARATOR,
     jsonld_blocks,
@@ -63,7 +62,7 @@ from kg.export import (
 from kg.iris import Minter
 from kg.mapping import Index, Triple, map_policy, patch_triples
 from kg.namespaces import CCUS, RDF
-from kg.records import Record, duplicate_finding, load_record, record_paths
+from kg.records import Record, check_root, duplicate_finding, first_versions, load_record, record_paths
 from kg.resources import data_dir
 from kg.validation import (
     LISTED_PREDICATES,
@@ -120,12 +119,6 @@ class Built:
         return {**summary(self.findings, records=self.records, files=self.files, policies=self.policies,
                           languages=self.languages, triples=self.triples, seconds=self.seconds),
                 "remapped": self.remapped}
-
-
-def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
-    """Severity -> number of findings, every severity present."""
-    counter = Counter(f.severity.value for f in findings)
-    return {s.value: counter.get(s.value, 0) for s in Severity}
 
 
 def summary(findings: list[Finding], *, records: int, files: int, policies: int, languages: list[str],
@@ -230,14 +223,10 @@ def cache_key(seeds: Path, base: str) -> str:
 
 
 class IncrementalBuild:
-    """One build against the cache; ``run`` first, then ``documents``, then ``commit``."""
+    """One build against the cache: ``run``, then ``write`` (unless ``unchanged``), then ``commit``."""
 
     def __init__(self, seeds: Path, out: Path, base: str):
-        self.root = Path(seeds)
-        if not self.root.exists():
-            raise RecordError(f"{self.root}: no such folder")
-        if not self.root.is_dir():
-            raise RecordError(f"{self.root}: not a folder of records")
+        self.root = check_root(seeds)
         self.minter = Minter(base)
         self.prefix = self.minter.base + "policy/"
         self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base))
@@ -255,7 +244,8 @@ class IncrementalBuild:
         """Bring the cache up to date with the records; nothing is written outside it."""
         self.db.execute("BEGIN")
         files = self._scan(progress)
-        winners, losers = _winners(files)
+        winners, losers = first_versions((f for f in files if f.id is not None),
+                                         lambda f: (f.id or "", f.lang or "", f.rel))
         members: dict[str, list[_File]] = {}
         for f in winners:
             members.setdefault(f.id or "", []).append(f)
@@ -266,7 +256,7 @@ class IncrementalBuild:
         self.changed = bool(dirty)
         self._records = _Records(self.db, members)
         remapped = self._update(dirty, keys, cold) if dirty else {}
-        global_findings, rerun = self._global_findings(cold, remapped)
+        global_findings, rerun = self._global_findings(cold)
         findings = [f for file in files for f in (file.findings or ())]
         findings += [duplicate_finding(self._records.record(f), first) for f, first in losers]
         for (blob,) in self.db.execute("SELECT findings FROM policies"):
@@ -472,7 +462,7 @@ class IncrementalBuild:
         shared_triples = {s: _parse(text) for s, text in shared_lists.items()}
         # Patches need the shared nodes a policy names as the whole corpus states them, in corpus order.
         need = {str(o) for policy in mapped.values() for _, _, o in policy.stated
-                if isinstance(o, URIRef) and str(o) not in shared_triples and _is_shared(str(o), self.prefix)}
+                if isinstance(o, URIRef) and str(o) not in shared_triples and not str(o).startswith(self.prefix)}
         shared_triples.update({s: _parse(t) for s, t in self._shared_lists(need).items()})
         vocab = vocabularies()
         rendered: dict[str, list[Triple]] = {}
@@ -567,11 +557,11 @@ class IncrementalBuild:
         records = {pid: policy.records for pid, policy in mapped.items()}
         results = check_results(stated, Locator(records, stated, self.minter), self.minter,
                                 only=None if cold else lambda check, _: not check.cross,
-                                keep=lambda cross, focus: cold or self._owner(focus) in records)
+                                keep=lambda cross, focus: cold or self.minter.owner_id(focus) in records)
         per_policy: dict[str, list[Result]] = {pid: [] for pid in mapped}
         global_: list[Result] = []
         for result in results:
-            owner = self._owner(result.focus)
+            owner = self.minter.owner_id(result.focus)
             if result.cross or owner is None:
                 global_.append(result)
             elif owner in per_policy:
@@ -580,10 +570,10 @@ class IncrementalBuild:
             findings = mapped[pid].findings + [r.finding for r in unique_results(found)]
             self.db.execute("UPDATE policies SET findings=? WHERE id=?", (pickle.dumps(findings), pid))
         if cold:
-            used = {self._owner(r.focus) for r in global_} | {r.finding.record for r in global_}
+            used = {self.minter.owner_id(r.focus) for r in global_} | {r.finding.record for r in global_}
             self._store_global(self._global_digest(), [r.finding for r in unique_results(global_)], used)
 
-    def _global_findings(self, cold: bool, remapped: Mapping[str, _Policy]) -> tuple[list[Finding], bool]:
+    def _global_findings(self, cold: bool) -> tuple[list[Finding], bool]:
         """The cross-record and shared-node findings: cached, or run again on the global triples."""
         digest = self._global_digest()
         cached = self.cache.get("global")
@@ -601,7 +591,7 @@ class IncrementalBuild:
 
         locator = Locator(self._records, listed(), self.minter)
         global_ = check_results([], locator, self.minter, nt=text.encode("utf-8"), only=self._decidable,
-                                keep=lambda cross, focus: cross or self._owner(focus) is None)
+                                keep=lambda cross, focus: cross or self.minter.owner_id(focus) is None)
         findings = [r.finding for r in unique_results(global_)]
         self._store_global(digest, findings, set(self._records.used))
         return findings, True
@@ -629,11 +619,6 @@ class IncrementalBuild:
         depends = {p: keys.get(p) for p in used if p}
         self.cache.put("global", pickle.dumps((digest, findings, depends)))
 
-    def _owner(self, focus: object) -> str | None:
-        text = str(focus)
-        if not text.startswith(self.prefix):
-            return None
-        return self.minter.policy_id(self.prefix + text[len(self.prefix):].split("/", 1)[0])
 
 
 class _Records(Mapping[str, list[Record]]):
@@ -765,23 +750,6 @@ def _distinct_lines(rows: Iterable[tuple[str, str]]) -> str:
     return "".join(lines)
 
 
-def _winners(files: list[_File]) -> tuple[list[_File], list[tuple[_File, str]]]:
-    """The files that hold a policy's language version; later files reusing an id and language lose."""
-    seen: dict[tuple[str, str], str] = {}
-    winners, losers = [], []
-    for f in files:
-        if f.id is None:
-            continue
-        key = (f.id, f.lang or "")
-        if key in seen:
-            losers.append((f, seen[key]))
-            continue
-        seen[key] = f.rel
-        winners.append(f)
-    winners.sort(key=lambda f: (f.id or "", f.lang or ""))
-    return winners, losers
-
-
 def _policy_key(files: list[_File]) -> str:
     return _digest("\n".join(f"{f.rel}\0{f.hash}" for f in files))
 
@@ -837,10 +805,6 @@ def _is_listing(line: str) -> bool:
     return len(parts) == 3 and parts[1] in _LISTING
 
 
-def _is_shared(iri: str, policy_prefix: str) -> bool:
-    return not iri.startswith(policy_prefix)
-
-
 class _Sink:
     def __init__(self) -> None:
         self.triples: list[Triple] = []
@@ -868,4 +832,4 @@ def _parse(text: str) -> list[Triple]:
     return sink.triples
 
 
-__all__ = ["CACHE_FILE", "Built", "IncrementalBuild", "cache_key", "severity_counts", "summary"]
+__all__ = ["CACHE_FILE", "Built", "IncrementalBuild", "cache_key", "summary"]

@@ -79,6 +79,14 @@ class Minter:
         """The named graph that TriG exports and `push` write into."""
         return URIRef(f"{self.base}graph/ccus-kg")
 
+    def owner_id(self, iri: str) -> str | None:
+        """The id of the policy a node belongs to (the policy itself, its assessments, milestones,
+        source records), or None for a shared node (cluster, jurisdiction, agent) and any other IRI."""
+        prefix = f"{self.base}policy/"
+        if not iri.startswith(prefix):
+            return None
+        return self.policy_id(prefix + iri[len(prefix):].split("/", 1)[0])
+
     def policy_id(self, iri: str) -> str | None:
         """The record id behind a policy IRI, or None for any other IRI."""
         prefix = f"{self.base}policy/"

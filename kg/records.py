@@ -10,12 +10,12 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pycountry
 import yaml
@@ -103,6 +103,7 @@ GROUPS = frozenset(
     | {f"analysis.{d}" for d in DIMENSIONS}
 )
 
+T = TypeVar("T")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANG_DIR = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -184,13 +185,9 @@ def record_paths(root: Path) -> list[str]:
 
 def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) -> Corpus:
     """Read every record under ``root``; problems become findings, not exceptions."""
-    root = Path(root)
-    if not root.exists():
-        raise RecordError(f"{root}: no such folder")
-    if not root.is_dir():
-        raise RecordError(f"{root}: not a folder of records")
+    root = check_root(root)
     corpus = Corpus(root=root)
-    seen: dict[tuple[str, str], str] = {}
+    loaded: list[Record] = []
     paths = list(iter_files(root))
     for done, path in enumerate(paths, start=1):
         corpus.files += 1
@@ -198,16 +195,39 @@ def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) 
             progress(done, len(paths))
         record, findings = load_record(path, root)
         corpus.findings.extend(findings)
-        if record is None:
-            continue
-        key = (record.id, record.lang)
-        if key in seen:
-            corpus.findings.append(duplicate_finding(record, seen[key]))
-            continue
-        seen[key] = record.rel
-        corpus.records.append(record)
-    corpus.records.sort(key=lambda r: (r.id, r.lang))
+        if record is not None:
+            loaded.append(record)
+    corpus.records, duplicates = first_versions(loaded, lambda r: (r.id, r.lang, r.rel))
+    corpus.findings.extend(duplicate_finding(record, first) for record, first in duplicates)
     return corpus
+
+
+def check_root(root: Path) -> Path:
+    """The corpus folder, or a RecordError naming what is wrong with it."""
+    root = Path(root)
+    if not root.exists():
+        raise RecordError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise RecordError(f"{root}: not a folder of records")
+    return root
+
+
+def first_versions(items: Iterable[T], identify: Callable[[T], tuple[str, str, str]]
+                   ) -> tuple[list[T], list[tuple[T, str]]]:
+    """Per (id, language), the first item in path order, sorted by (id, language); the later ones
+    each with the path of the one that holds that version. ``identify`` gives (id, language, path)."""
+    seen: dict[tuple[str, str], str] = {}
+    firsts: list[tuple[tuple[str, str], T]] = []
+    later: list[tuple[T, str]] = []
+    for item in items:
+        record_id, lang, rel = identify(item)
+        if (record_id, lang) in seen:
+            later.append((item, seen[(record_id, lang)]))
+            continue
+        seen[(record_id, lang)] = rel
+        firsts.append(((record_id, lang), item))
+    firsts.sort(key=lambda pair: pair[0])
+    return [item for _, item in firsts], later
 
 
 def duplicate_finding(record: Record, first: str) -> Finding:
@@ -525,8 +545,10 @@ __all__ = [
     "Corpus",
     "Kind",
     "Record",
+    "check_root",
     "duplicate_finding",
     "field_line",
+    "first_versions",
     "is_language_folder",
     "load_corpus",
     "load_record",

@@ -30,7 +30,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.term import Node
 
-from kg.errors import Finding, OntologyError, Severity
+from kg.errors import Finding, OntologyError, Severity, severity_counts
 from kg.export import load_oxigraph
 from kg.iris import Minter
 from kg.mapping import (
@@ -113,7 +113,7 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         """Severity -> number of findings, every severity present."""
-        return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
+        return severity_counts(self.findings)
 
 
 @lru_cache(maxsize=4)
