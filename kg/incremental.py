@@ -62,7 +62,7 @@ from kg.export import (
 from kg.iris import Minter
 from kg.mapping import Index, Triple, map_policy, patch_triples
 from kg.namespaces import CCUS, RDF
-from kg.records import Record, check_root, duplicate_finding, first_versions, load_record, record_paths
+from kg.records import Record, check_root, duplicate_finding, first_versions, load_record, scan
 from kg.resources import data_dir
 from kg.validation import (
     LISTED_PREDICATES,
@@ -232,6 +232,7 @@ class IncrementalBuild:
         self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base))
         self.db = self.cache.db
         self.changed = False
+        self.folder_findings: list[Finding] = []
         self._shared_classes: set[str] | None = None
         self.spliced: list[str] = []  # the dumps this run spliced rather than assembled whole
         self._dirty: set[str] = set()
@@ -257,7 +258,7 @@ class IncrementalBuild:
         self._records = _Records(self.db, members)
         remapped = self._update(dirty, keys, cold) if dirty else {}
         global_findings, rerun = self._global_findings(cold)
-        findings = [f for file in files for f in (file.findings or ())]
+        findings = [f for file in files for f in (file.findings or ())] + self.folder_findings
         findings += [duplicate_finding(self._records.record(f), first) for f, first in losers]
         for (blob,) in self.db.execute("SELECT findings FROM policies"):
             findings += pickle.loads(blob)
@@ -370,7 +371,7 @@ class IncrementalBuild:
     def _scan(self, progress: Progress | None) -> list[_File]:
         known = {rel: (stat, digest, pid, lang) for rel, stat, digest, pid, lang
                  in self.db.execute("SELECT rel, stat, hash, id, lang FROM files")}
-        paths = record_paths(self.root)
+        paths, self.folder_findings = scan(self.root)
         files: list[_File] = []
         cut = len(os.fspath(self.root).rstrip(os.sep)) + 1
         for done, name in enumerate(paths, start=1):

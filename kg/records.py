@@ -19,9 +19,10 @@ from typing import Any, TypeVar
 
 import pycountry
 import yaml
-from frontmatter.default_handlers import JSONHandler, YAMLHandler
+from frontmatter.default_handlers import YAMLHandler
 
 from kg.errors import Finding, RecordError, Severity
+from kg.parsing import MAX_DEPTH, MAX_RECORD_BYTES, ParseError, Problem, load_json, load_yaml, value_problems
 
 DEFAULT_LANG = "en"
 RULE_PREFIX = "ccus-kg:load/"
@@ -106,6 +107,7 @@ GROUPS = frozenset(
 T = TypeVar("T")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _LANG_DIR = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -165,22 +167,58 @@ def iter_files(root: Path) -> Iterator[Path]:
 
 
 def record_paths(root: Path) -> list[str]:
-    """iter_files as plain strings: os.walk and a sort on tuples.
+    """The record files below root as plain strings, in path order (see :func:`scan`)."""
+    return scan(root)[0]
 
-    Sorting 100k Path objects costs seconds, and an incremental build lists
-    the corpus every time. A broken link or an unreadable entry is listed
-    (load_record reports it), never skipped.
+
+def scan(root: Path) -> tuple[list[str], list[Finding]]:
+    """Every ``*.md`` below root in path order, and what stopped the listing anywhere.
+
+    os.walk and a sort on tuples: sorting 100k Path objects costs seconds, and
+    an incremental build lists the corpus every time. Links are followed, but
+    a folder reached again (a symlink loop) is reported and not entered twice,
+    and a folder that cannot be read is reported, never skipped in silence. A
+    broken link or an unreadable file is listed (load_record reports it).
     """
     found: list[tuple[tuple[str, ...], str]] = []
+    problems: list[Finding] = []
     root_text = os.fspath(root)
-    for folder, _, names in os.walk(root_text, followlinks=True):
+    seen: dict[tuple[int, int], str] = {}
+
+    def unreadable(error: OSError) -> None:
+        where = _display(Path(error.filename or root_text), Path(root_text))
+        problems.append(_finding(where, None, "", "unreadable-folder",
+                                 f"folder cannot be read: {error.strerror or error}; its records are not loaded"))
+
+    for folder, dirs, names in os.walk(root_text, followlinks=True, onerror=unreadable):
+        st = os.stat(folder)
+        seen.setdefault((st.st_dev, st.st_ino), folder)
+        keep = []
+        for name in sorted(dirs):
+            sub = os.path.join(folder, name)
+            try:
+                sst = os.stat(sub)
+            except OSError as exc:  # a dangling link to a folder name
+                unreadable(exc)
+                continue
+            first = seen.get((sst.st_dev, sst.st_ino))
+            if first is not None:
+                problems.append(_finding(_display(Path(sub), Path(root_text)), None, "", "folder-loop",
+                                         f"links back to {_display(Path(first), Path(root_text))}, "
+                                         "a folder already read; not read again"))
+                continue
+            seen[(sst.st_dev, sst.st_ino)] = sub
+            keep.append(name)
+        dirs[:] = keep
         rel = os.path.relpath(folder, root_text)
         parts = () if rel == "." else tuple(rel.split(os.sep))
         for name in names:
             if name.endswith(".md") and name.lower() != "readme.md":
                 found.append(((*parts, name), os.path.join(folder, name)))
     found.sort()
-    return [path for _, path in found]
+    if not found and not problems:
+        raise RecordError(f"{root}: no record files (*.md) found: nothing to build")
+    return [path for _, path in found], problems
 
 
 def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) -> Corpus:
@@ -188,7 +226,8 @@ def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) 
     root = check_root(root)
     corpus = Corpus(root=root)
     loaded: list[Record] = []
-    paths = list(iter_files(root))
+    names, corpus.findings = scan(root)
+    paths = [Path(name) for name in names]
     for done, path in enumerate(paths, start=1):
         corpus.files += 1
         if progress is not None:
@@ -242,9 +281,14 @@ def load_record(path: Path, root: Path | None = None) -> tuple[Record | None, li
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     display = _display(path, root)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:  # never more than the limit, whatever the file's size
+            raw = handle.read(MAX_RECORD_BYTES + 1)
     except OSError as exc:  # a broken link, a file without read permission
         return None, [_finding(display, None, "", "unreadable", f"cannot be read: {exc.strerror or exc}")]
+    if len(raw) > MAX_RECORD_BYTES:
+        return None, [_finding(display, None, "", "size",
+                               f"the file is larger than {MAX_RECORD_BYTES // (1024 * 1024)} MiB, "
+                               "the limit for one record")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -257,7 +301,12 @@ def load_record(path: Path, root: Path | None = None) -> tuple[Record | None, li
     parsed = parse_front_matter(text, display)
     if isinstance(parsed, Finding):
         return None, [parsed]
+    if isinstance(parsed, list):
+        return None, parsed
     data, body, fmt = parsed
+    problems = list(value_problems(data))
+    if problems:
+        return None, [_problem_finding(display, problem, text) for problem in problems]
     data = _normalise(data)
     findings = check(data, display, text)
     stem = path.stem
@@ -275,7 +324,7 @@ def load_record(path: Path, root: Path | None = None) -> tuple[Record | None, li
                   format=fmt, display=display), []
 
 
-def parse_front_matter(text: str, display: str) -> tuple[dict[str, Any], str, str] | Finding:
+def parse_front_matter(text: str, display: str) -> tuple[dict[str, Any], str, str] | Finding | list[Finding]:
     """Split and parse the front matter (JSON or YAML) with python-frontmatter."""
     if not text.startswith("---"):
         return _finding(display, 1, "", "front-matter",
@@ -290,28 +339,36 @@ def parse_front_matter(text: str, display: str) -> tuple[dict[str, Any], str, st
     # flow style, '{' with single quotes, as the CCUS Policy Hub writes it).
     lead = 0 if fm.startswith("\n") else 1
     json_error: json.JSONDecodeError | None = None
-    if fm.lstrip().startswith("{"):
-        try:
-            return _mapping(JSONHandler().load(fm), display, body, "json")
-        except json.JSONDecodeError as exc:
-            json_error = exc
     try:
-        data = handler.load(fm)
-    except yaml.YAMLError as exc:
-        if json_error is not None and re.match(r'\s*\{\s*"', fm):
-            return _finding(display, json_error.lineno + lead, "", "front-matter",
-                            f"front matter is not valid JSON: {json_error.msg}")
-        # The context mark (where the broken construct starts) beats the
-        # problem mark, which for an unclosed quote is the end of the block.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = mark.line + 1 + lead if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context = getattr(exc, "context", None)
-        if context:
-            problem = f"{context}, {problem}"
-        return _finding(display, line, "", "front-matter",
-                        f"front matter is not valid YAML: {problem}")
+        if fm.lstrip().startswith("{"):
+            try:
+                return _mapping(load_json(fm, lead), display, body, "json")
+            except json.JSONDecodeError as exc:
+                json_error = exc
+        try:
+            data = load_yaml(fm, lead)
+        except yaml.YAMLError as exc:
+            if json_error is not None and re.match(r'\s*\{\s*"', fm):
+                return _finding(display, json_error.lineno + lead, "", "front-matter",
+                                f"front matter is not valid JSON: {json_error.msg}")
+            # The context mark (where the broken construct starts) beats the
+            # problem mark, which for an unclosed quote is the end of the block.
+            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+            line = mark.line + 1 + lead if mark else None
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            context = getattr(exc, "context", None)
+            if context:
+                problem = f"{context}, {problem}"
+            return _finding(display, line, "", "front-matter",
+                            f"front matter is not valid YAML: {problem}")
+    except ParseError as exc:
+        return [_problem_finding(display, problem, text) for problem in exc.problems]
     return _mapping(data, display, body, "yaml")
+
+
+def _problem_finding(display: str, problem: Problem, text: str) -> Finding:
+    line = problem.line if problem.line is not None else (locate(text, problem.field) if problem.field else None)
+    return _finding(display, line, problem.field, problem.rule, problem.message)
 
 
 def _mapping(data: Any, display: str, body: str, fmt: str
@@ -343,6 +400,9 @@ def check(data: dict[str, Any], display: str, text: str) -> list[Finding]:
             continue
         for sub, message, rule in _check_value(path, kind, value):
             bad(sub, rule, message)
+    language = data.get("language")
+    if isinstance(language, str) and language and not is_language_folder(language):
+        bad("language", "language", f"language must be a language tag such as 'en' or 'zh', got {language!r}")
     return findings
 
 
@@ -417,26 +477,36 @@ def _lines_of(text: str) -> dict[str, int]:
         return {}
     end = text.find("\n---", 3)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml composes ~10x faster
+    front = text[3:end] if end > 0 else text[3:]
     try:
-        root = yaml.compose(text[3:end] if end > 0 else text[3:], Loader=loader)
+        try:
+            root = yaml.compose(front, Loader=loader)
+        except yaml.YAMLError:  # a lone surrogate escape stops libyaml; the lines do not depend on it
+            root = yaml.compose(_SURROGATE_ESCAPE.sub(r"\\u0020", front), Loader=loader)
     except yaml.YAMLError:
         return {}
+    except RecursionError:  # nested past the stack: the loader reports it, without lines
+        return {}
     lines: dict[str, int] = {}
+    seen: set[int] = set()  # each node once: an alias bomb or a recursive anchor is not walked again
 
-    def walk(node: yaml.Node, prefix: str) -> None:
+    def walk(node: yaml.Node, prefix: str, depth: int) -> None:
+        if id(node) in seen or depth > MAX_DEPTH:
+            return
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 dotted = f"{prefix}.{key.value}" if prefix else str(key.value)
                 lines.setdefault(dotted, key.start_mark.line + 1)
-                walk(value, dotted)
+                walk(value, dotted, depth + 1)
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 dotted = f"{prefix}[{i}]"
                 lines.setdefault(dotted, item.start_mark.line + 1)
-                walk(item, dotted)
+                walk(item, dotted, depth + 1)
 
     if root is not None:
-        walk(root, "")
+        walk(root, "", 0)
     return lines
 
 
@@ -554,4 +624,5 @@ __all__ = [
     "load_record",
     "locate",
     "record_paths",
+    "scan",
 ]
