@@ -306,7 +306,7 @@ def unknown_fields(data: dict[str, Any], prefix: str = "") -> Iterator[tuple[str
 def _extra_value(value: Any, lang: str) -> Literal:
     if isinstance(value, str):
         return Literal(value, lang=lang)
-    return Literal(json.dumps(value, ensure_ascii=False, sort_keys=True), datatype=RDF.JSON)
+    return Literal(json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False), datatype=RDF.JSON)
 
 
 # --- the reverse ---------------------------------------------------------------------------
@@ -447,7 +447,7 @@ def patch_triples(record: Record, index: Index, minter: Minter,
     patch = diff({**record.data, BODY: record.body}, {**rebuilt, BODY: body})
     if not patch:
         return []
-    text = json.dumps(patch, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(patch, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     source = minter.source_record(record.id, record.lang)
     return [(source, CCUS.roundTripPatch, Literal(text, datatype=RDF.JSON))]
 

@@ -24,10 +24,11 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.build import KnowledgeGraph, load
-from kg.errors import QueryError, StoreError
+from kg.errors import KgError, QueryError, StoreError
 from kg.export import ntriples
 from kg.namespaces import DEFAULT_BASE, XSD
 from kg.sparql import Result, SparqlSource
+from kg.urls import MAX_READ, check_http_url, same_origin, sanitize
 from kg.vocab import vocabularies
 
 STAMP = ".ccus-kg-content"  # the hash of what an Oxigraph store folder was loaded from
@@ -49,8 +50,11 @@ class StoreSpec:
         kind, sep, target = text.partition(":")
         if sep and kind == "oxigraph" and target:
             return cls("oxigraph", target)
-        if sep and kind == "sparql" and target.startswith(("http:", "https:")):
-            return cls("sparql", target)
+        if sep and kind == "sparql":
+            try:
+                return cls("sparql", check_http_url(target, "--store sparql:"))
+            except KgError as exc:
+                raise StoreError(str(exc)) from None
         raise StoreError(f"--store must be memory, oxigraph:PATH or sparql:QUERY_URL, got '{text}'")
 
 
@@ -153,15 +157,14 @@ class RemoteSource:
             "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
             **auth_headers()})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 media = response.headers.get("Content-Type", "").split(";")[0].strip()
                 payload = response.read()
         except urllib.error.HTTPError as exc:
-            message = exc.read().decode("utf-8", "replace").strip()
             error = QueryError if exc.code == 400 else StoreError
-            raise error(f"{self.url} answered {exc.code}: {message}") from exc
+            raise error(f"{self.url} answered {exc.code}: {_server_message(exc)}") from exc
         except OSError as exc:
-            raise StoreError(f"{self.url}: cannot reach the endpoint: {exc}") from exc
+            raise StoreError(f"{self.url}: cannot reach the endpoint: {sanitize(str(exc))}") from exc
         if media in ("application/n-triples", "text/plain"):
             quads = ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
             return Result("graph", triples=[(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
@@ -215,6 +218,7 @@ def push(kg: KnowledgeGraph, endpoint: str, graph: str | None = None, timeout: f
     PUT replaces the graph whole on the server, so pushing twice leaves the
     same triples, and a refused push leaves the previous graph as it was.
     """
+    check_http_url(endpoint, "--endpoint")
     target = graph or str(kg.minter.graph())
     separator = "&" if "?" in endpoint else "?"
     url = f"{endpoint}{separator}{urllib.parse.urlencode({'graph': target})}"
@@ -222,14 +226,40 @@ def push(kg: KnowledgeGraph, endpoint: str, graph: str | None = None, timeout: f
     request = urllib.request.Request(url, data=body, method="PUT", headers={
         "Content-Type": "application/n-triples", **auth_headers()})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
+        with _OPENER.open(request, timeout=timeout) as response:
+            response.read(MAX_READ)
     except urllib.error.HTTPError as exc:
-        message = exc.read().decode("utf-8", "replace").strip() or exc.reason
-        raise StoreError(f"{endpoint} refused the push ({exc.code}): {message}") from exc
+        raise StoreError(f"{endpoint} refused the push ({exc.code}): {_server_message(exc)}") from exc
     except OSError as exc:
-        raise StoreError(f"{endpoint}: cannot reach the graph store: {exc}") from exc
+        raise StoreError(f"{endpoint}: cannot reach the graph store: {sanitize(str(exc))}") from exc
     return body.count(b"\n")
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only within the origin the request was sent to.
+
+    urllib would forward the Authorization header to any host a server names;
+    credentials meant for one endpoint must never reach another.
+    """
+
+    def redirect_request(self, req: urllib.request.Request, fp: object, code: int, msg: str,
+                         headers: object, newurl: str) -> urllib.request.Request | None:
+        if not same_origin(req.full_url, newurl):
+            raise StoreError(f"{sanitize(req.full_url, 120)} redirected to another origin "
+                             f"({sanitize(newurl, 120)}): refused, so no credentials leave the endpoint's origin")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
+
+
+_OPENER = urllib.request.build_opener(_SameOriginRedirects)
+
+
+def _server_message(error: urllib.error.HTTPError) -> str:
+    """A server's error body, read bounded and printed without control characters."""
+    try:
+        raw = error.read(MAX_READ)
+    except OSError:
+        raw = b""
+    return sanitize(raw.decode("utf-8", "replace")) or sanitize(str(error.reason))
 
 
 __all__ = ["OxigraphSource", "RemoteSource", "StoreSpec", "auth_headers", "dataset_ntriples",

@@ -151,7 +151,7 @@ def test_embedded_store_reloads_only_when_the_seeds_change(corpus: Path, tmp_pat
 
 @pytest.mark.parametrize(("text", "message"), [
     ("postgres:x", "--store must be memory, oxigraph:PATH or sparql:QUERY_URL"),
-    ("sparql:ftp://x", "--store must be memory"),
+    ("sparql:ftp://x", "--store sparql: must be an http"),
     ("oxigraph:", "--store must be memory"),
 ])
 def test_bad_store_spec(text: str, message: str) -> None:

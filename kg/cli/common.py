@@ -56,10 +56,24 @@ def store_option(func: F) -> F:
     )(func)
 
 
+class BaseType(click.ParamType):
+    """--base: an http(s) IRI without query or fragment, checked when the command line is read."""
+
+    name = "IRI"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from kg.urls import check_base
+
+        try:
+            return check_base(value)
+        except KgError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 def base_option(func: F) -> F:
     """--base IRI for minted resources."""
     return click.option(
-        "--base", default=DEFAULT_BASE, show_default=True, metavar="IRI",
+        "--base", type=BaseType(), default=DEFAULT_BASE, show_default=True, metavar="IRI",
         help="Base IRI under which policy, cluster and jurisdiction IRIs are minted.",
     )(func)
 

@@ -9,6 +9,7 @@ import click
 from kg.build import load
 from kg.errors import DataError
 from kg.store import push
+from kg.urls import check_http_url
 
 from .common import base_option, handle_errors, out, seeds_option
 
@@ -31,6 +32,9 @@ def push_command(endpoint: str, graph: str | None, allow_invalid: bool, seeds: P
 
     Example: ccus-kg push --endpoint http://127.0.0.1:7878/store
     """
+    check_http_url(endpoint, "--endpoint")  # a usage error before any work, and never file: or the like
+    if graph is not None:
+        check_http_url(graph, "--graph")
     kg = load(seeds, base)
     report = kg.validate()
     if not report.conforms and not allow_invalid:
