@@ -20,6 +20,7 @@ from kg.incremental import Built, IncrementalBuild, summary
 from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
 from kg.namespaces import DEFAULT_BASE
+from kg.outputs import OutputSet, locked
 from kg.records import Corpus, load_corpus
 from kg.resources import ontology_file
 from kg.runtime import collector_paused
@@ -122,30 +123,43 @@ def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool 
 def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progress | None,
            cache: bool) -> KnowledgeGraph | Built:
     started = time.perf_counter()
-    if not cache:
-        kg = load(seeds, base, progress)
-        kg.validate()
-        _refuse(kg.counts(), kg.findings, seeds, allow_invalid)
-        for fmt in BUILD_FORMATS:
-            dump(kg.triples, fmt, Path(out) / f"{STEM}{SUFFIX[fmt]}", base)
-        _write_ontology(out)
-        kg.seconds = time.perf_counter() - started
-        return kg
-    run = IncrementalBuild(seeds, out, base)
-    try:
-        built = run.run(progress)
-        dumps = {fmt: Path(out) / f"{STEM}{SUFFIX[fmt]}" for fmt in BUILD_FORMATS}
-        paths = [*dumps.values(), *(Path(out) / name for name in ONTOLOGY_FILES)]
-        _refuse(built.counts(), built.findings, seeds, allow_invalid)  # the except below rolls the cache back
-        if not run.unchanged(paths):
-            run.write(dumps)
-            built.spliced = run.spliced
-            _write_ontology(out)
-            run.written(paths)
-        run.commit()
-    except BaseException:
-        run.rollback()
-        raise
+    names = {fmt: f"{STEM}{SUFFIX[fmt]}" for fmt in BUILD_FORMATS}
+    with locked(Path(out)):
+        outputs = OutputSet(Path(out), [*names.values(), *ONTOLOGY_FILES])
+        outputs.clean()  # what a killed build left behind
+        if not cache:
+            kg = load(seeds, base, progress)
+            kg.validate()
+            _refuse(kg.counts(), kg.findings, seeds, allow_invalid)
+            outputs.stage()
+            try:
+                for fmt, name in names.items():
+                    dump(kg.triples, fmt, outputs.path(name), base)
+                _write_ontology(outputs)
+                outputs.publish()
+            except BaseException:
+                outputs.discard()
+                raise
+            kg.seconds = time.perf_counter() - started
+            return kg
+        run = IncrementalBuild(seeds, out, base)
+        try:
+            built = run.run(progress)
+            published = {fmt: outputs.published(name) for fmt, name in names.items()}
+            paths = [*published.values(), *(outputs.published(name) for name in ONTOLOGY_FILES)]
+            _refuse(built.counts(), built.findings, seeds, allow_invalid)  # the except below rolls the cache back
+            if not run.unchanged(paths):
+                outputs.stage()
+                run.write(published, into={fmt: outputs.path(name) for fmt, name in names.items()})
+                built.spliced = run.spliced
+                _write_ontology(outputs)
+                outputs.publish()
+                run.written(paths)
+            run.commit()
+        except BaseException:
+            outputs.discard()
+            run.rollback()
+            raise
     built.seconds = time.perf_counter() - started
     return built
 
@@ -155,10 +169,10 @@ def _refuse(counts: dict[str, int], findings: list[Finding], seeds: Path, allow_
         raise DataError(f"{counts['violation']} violation(s) in {seeds}: nothing written", findings)
 
 
-def _write_ontology(out: Path) -> None:
-    """The ontology files beside the dumps, each renamed into place when complete."""
+def _write_ontology(outputs: OutputSet) -> None:
+    """The ontology files beside the dumps, in the same output set."""
     for name in ONTOLOGY_FILES:
-        write_atomic(Path(out) / name, ontology_file(name).read_text(encoding="utf-8"))
+        write_atomic(outputs.path(name), ontology_file(name).read_text(encoding="utf-8"))
 
 
 __all__ = ["BUILD_FORMATS", "KnowledgeGraph", "build", "load"]

@@ -269,16 +269,18 @@ class IncrementalBuild:
                      languages=sorted({f.lang or "" for f in winners}), triples=triples,
                      remapped=len(remapped), revalidated_globally=rerun)
 
-    def write(self, paths: dict[str, Path]) -> None:
-        """Write the dumps (format -> path): spliced into the files on disk when they are this cache's last
-        output, otherwise assembled whole from the blocks. Either way, byte for byte what a full build writes."""
+    def write(self, paths: dict[str, Path], into: dict[str, Path] | None = None) -> None:
+        """Write the dumps (format -> path) into ``into`` (default: over ``paths``): spliced from the files at
+        ``paths`` when they are this cache's last output, otherwise assembled whole from the blocks. Either
+        way, byte for byte what a full build writes."""
+        targets = into or paths
         splice = self._old_layouts is not None and self._as_written(paths.values())
         for fmt, path in paths.items():
             dump = _DUMPS[fmt]
-            if splice and self._splice(path, dump):
+            if splice and self._splice(path, dump, targets[fmt]):
                 self.spliced.append(fmt)
             else:
-                write_atomic(path, self._assemble(dump))
+                write_atomic(targets[fmt], self._assemble(dump))
 
     def _assemble(self, dump: _Dump) -> str:
         # SQLite orders TEXT by its UTF-8 bytes, which is Python's order of str; ntkey is nt_order(subject).
@@ -290,7 +292,7 @@ class IncrementalBuild:
             return jsonld_document(texts)
         return "".join(texts)
 
-    def _splice(self, path: Path, dump: _Dump) -> bool:
+    def _splice(self, path: Path, dump: _Dump, target: Path) -> bool:
         """Copy the unchanged byte ranges of the old dump, write the changed blocks; False if it cannot."""
         old_layout = (self._old_layouts or {})[dump.column]
         old_subjects, old_sizes = old_layout.subjects, old_layout.sizes
@@ -341,7 +343,7 @@ class IncrementalBuild:
                         _copy(source, handle, step[0], step[1] - step[0])
                 handle.write(tail)
 
-        write_atomic_with(path, fill)
+        write_atomic_with(target, fill)
         return True
 
     def unchanged(self, paths: Iterable[Path]) -> bool:
