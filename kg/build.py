@@ -7,6 +7,7 @@ of the previous build intact.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from rdflib import Graph
 
 from kg.errors import DataError, Finding, KgError, severity_counts
 from kg.export import SUFFIX, dump, write_atomic
-from kg.incremental import Built, IncrementalBuild, summary
+from kg.incremental import CACHE_FILE, Built, CacheCorrupt, IncrementalBuild, healed_notice, summary
 from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
 from kg.namespaces import DEFAULT_BASE
@@ -142,25 +143,41 @@ def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Pro
                 raise
             kg.seconds = time.perf_counter() - started
             return kg
-        run = IncrementalBuild(seeds, out, base)
         try:
-            built = run.run(progress)
-            published = {fmt: outputs.published(name) for fmt, name in names.items()}
-            paths = [*published.values(), *(outputs.published(name) for name in ONTOLOGY_FILES)]
-            _refuse(built.counts(), built.findings, seeds, allow_invalid)  # the except below rolls the cache back
-            if not run.unchanged(paths):
-                outputs.stage()
-                run.write(published, into={fmt: outputs.path(name) for fmt, name in names.items()})
-                built.spliced = run.spliced
-                _write_ontology(outputs)
-                outputs.publish()
-                run.written(paths)
-            run.commit()
-        except BaseException:
-            outputs.discard()
-            run.rollback()
-            raise
+            built = _incremental(seeds, out, base, allow_invalid, progress, outputs, names)
+        except (CacheCorrupt, sqlite3.DatabaseError) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and type(exc) is not sqlite3.DatabaseError:
+                # locked, read-only, disk full: the cache is fine, the machine is not
+                raise KgError(f"{Path(out) / CACHE_FILE}: {exc}") from None
+            cache = Path(out) / CACHE_FILE
+            for stale in (cache, cache.with_name(cache.name + "-wal"), cache.with_name(cache.name + "-shm")):
+                stale.unlink(missing_ok=True)
+            built = _incremental(seeds, out, base, allow_invalid, progress, outputs, names)
+            built.findings.append(healed_notice(cache, str(exc)))
     built.seconds = time.perf_counter() - started
+    return built
+
+
+def _incremental(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progress | None,
+                 outputs: OutputSet, names: dict[str, str]) -> Built:
+    run = IncrementalBuild(seeds, out, base)
+    try:
+        built = run.run(progress)
+        published = {fmt: outputs.published(name) for fmt, name in names.items()}
+        paths = [*published.values(), *(outputs.published(name) for name in ONTOLOGY_FILES)]
+        _refuse(built.counts(), built.findings, seeds, allow_invalid)  # the except below rolls the cache back
+        if not run.unchanged(paths):
+            outputs.stage()
+            run.write(published, into={fmt: outputs.path(name) for fmt, name in names.items()})
+            built.spliced = run.spliced
+            _write_ontology(outputs)
+            outputs.publish()
+            run.written(paths)
+        run.commit()
+    except BaseException:
+        outputs.discard()
+        run.rollback()
+        raise
     return built
 
 

@@ -31,7 +31,6 @@ import hashlib
 import itertools
 import json
 import os
-import pickle
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -44,7 +43,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
-from kg.errors import Finding, severity_counts
+from kg.errors import Finding, Severity, severity_counts
 from kg.export import (
     JSONLD_SEPARATOR,
     jsonld_blocks,
@@ -161,13 +160,17 @@ class Cache:
     def __init__(self, path: Path, key: str):
         self.path = path
         self.new = not path.exists()
+        self.damaged: str | None = None  # why an unreadable cache file was replaced, for the notice
         self.folders = [p for p in reversed(path.parents) if not p.exists()]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self.db = self._open(str(path), key)
-            except sqlite3.DatabaseError:  # a torn or foreign file: it is only a cache
+            except sqlite3.DatabaseError as exc:  # a torn or foreign file: it is only a cache
+                if type(exc) is not sqlite3.DatabaseError:  # read-only, disk full: keep the file, cache in memory
+                    raise OSError(str(exc)) from exc
                 path.unlink(missing_ok=True)
+                self.damaged = str(exc)
                 self.db = self._open(str(path), key)
         except OSError:
             self.db = self._open(":memory:", key)
@@ -187,6 +190,7 @@ class Cache:
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cell_size_check=ON")  # damaged pages raise as they are read, never mislead
         db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB)")
         row = db.execute("SELECT value FROM meta WHERE key='key'").fetchone()
         if row is None or row[0] != key:  # another version's tables may differ too: start from nothing
@@ -261,8 +265,10 @@ class IncrementalBuild:
         findings = [f for file in files for f in (file.findings or ())] + self.folder_findings
         findings += [duplicate_finding(self._records.record(f), first) for f, first in losers]
         for (blob,) in self.db.execute("SELECT findings FROM policies"):
-            findings += pickle.loads(blob)
+            findings += _findings(_unpack(blob))
         findings += global_findings
+        if self.cache.damaged:
+            findings.append(healed_notice(self.cache.path, self.cache.damaged))
         findings.sort(key=finding_order)
         triples = self.db.execute("SELECT COALESCE(SUM(n), 0) FROM blocks").fetchone()[0]
         return Built(findings=findings, records=len(winners), files=len(files), policies=len(members),
@@ -400,14 +406,15 @@ class IncrementalBuild:
                          record.lang if record else None, record, found)
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (rel, stat, digest, file.id, file.lang,
-                             pickle.dumps(record) if record else None, pickle.dumps(found) if found else None))
+                             _pack(_record_data(record)) if record else None,
+                             _pack([f.as_dict() for f in found]) if found else None))
             files.append(file)
         for rel in known:  # deleted since the last build
             self.db.execute("DELETE FROM files WHERE rel=?", (rel,))
         unread = [f for f in files if f.findings is None]
         blobs = dict(self.db.execute("SELECT rel, findings FROM files WHERE findings IS NOT NULL"))
         for f in unread:
-            f.findings = pickle.loads(blobs[f.rel]) if f.rel in blobs else []
+            f.findings = _findings(_unpack(blobs[f.rel])) if f.rel in blobs else []
         return files
 
     # --- mapping, patches, blocks ----------------------------------------------------------------
@@ -571,7 +578,7 @@ class IncrementalBuild:
                 per_policy[owner].append(result)
         for pid, found in per_policy.items():
             findings = mapped[pid].findings + [r.finding for r in unique_results(found)]
-            self.db.execute("UPDATE policies SET findings=? WHERE id=?", (pickle.dumps(findings), pid))
+            self.db.execute("UPDATE policies SET findings=? WHERE id=?", (_pack([f.as_dict() for f in findings]), pid))
         if cold:
             used = {self.minter.owner_id(r.focus) for r in global_} | {r.finding.record for r in global_}
             self._store_global(self._global_digest(), [r.finding for r in unique_results(global_)], used)
@@ -581,7 +588,8 @@ class IncrementalBuild:
         digest = self._global_digest()
         cached = self.cache.get("global")
         if cached is not None:
-            known, findings, used = pickle.loads(cached)
+            known, found, used = _unpack(cached)
+            findings = _findings(found)
             keys = dict(self.db.execute("SELECT id, key FROM policies"))
             if known == digest and used == {p: keys.get(p) for p in used}:
                 return findings, cold
@@ -620,12 +628,12 @@ class IncrementalBuild:
     def _store_global(self, digest: str, findings: list[Finding], used: set[str | None]) -> None:
         keys = dict(self.db.execute("SELECT id, key FROM policies"))
         depends = {p: keys.get(p) for p in used if p}
-        self.cache.put("global", pickle.dumps((digest, findings, depends)))
+        self.cache.put("global", _pack([digest, [f.as_dict() for f in findings], depends]))
 
 
 
 class _Records(Mapping[str, list[Record]]):
-    """Policy id -> its records, unpickled from the cache on first use (and noted as used)."""
+    """Policy id -> its records, decoded from the cache on first use (and noted as used)."""
 
     def __init__(self, db: sqlite3.Connection, members: dict[str, list[_File]]):
         self.db = db
@@ -636,7 +644,7 @@ class _Records(Mapping[str, list[Record]]):
     def record(self, file: _File) -> Record:
         if file.record is None:
             blob = self.db.execute("SELECT record FROM files WHERE rel=?", (file.rel,)).fetchone()[0]
-            file.record = pickle.loads(blob)
+            file.record = _record(_unpack(blob))
         return file.record
 
     def __getitem__(self, pid: str) -> list[Record]:
@@ -836,3 +844,46 @@ def _parse(text: str) -> list[Triple]:
 
 
 __all__ = ["CACHE_FILE", "Built", "IncrementalBuild", "cache_key", "summary"]
+
+
+# --- the cache's data format: JSON behind a checksum, never code -----------------------------------
+
+
+def healed_notice(cache: Path, reason: str) -> Finding:
+    """The info a build gives when it threw a damaged cache away and rebuilt from the records."""
+    return Finding(file=str(cache), line=None, field="", severity=Severity.INFO, rule="ccus-kg:build/cache-healed",
+                   message=f"the build cache was damaged ({reason}); it was rebuilt from the records")
+
+
+class CacheCorrupt(Exception):
+    """A cache entry whose checksum does not match: the cache is rebuilt, never trusted."""
+
+
+def _pack(value: object) -> bytes:
+    """JSON with a blake2b checksum in front: data only (a tampered cache cannot run code), damage detected."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return hashlib.blake2b(text, digest_size=16).digest() + text
+
+
+def _unpack(blob: object) -> Any:
+    if not isinstance(blob, bytes) or len(blob) < 16 \
+            or hashlib.blake2b(blob[16:], digest_size=16).digest() != blob[:16]:
+        raise CacheCorrupt("a cache entry fails its checksum")
+    try:
+        return json.loads(blob[16:])
+    except ValueError as exc:
+        raise CacheCorrupt(f"a cache entry is not JSON: {exc}") from None
+
+
+def _record_data(record: Record) -> dict[str, Any]:
+    return {"id": record.id, "lang": record.lang, "path": os.fspath(record.path), "rel": record.rel,
+            "data": record.data, "body": record.body, "format": record.format, "display": record.display}
+
+
+def _record(data: dict[str, Any]) -> Record:
+    return Record(id=data["id"], lang=data["lang"], path=Path(data["path"]), rel=data["rel"], data=data["data"],
+                  body=data["body"], format=data["format"], display=data["display"])
+
+
+def _findings(items: list[dict[str, Any]]) -> list[Finding]:
+    return [Finding(**{**item, "severity": Severity(item["severity"])}) for item in items]

@@ -124,3 +124,91 @@ def test_kill_9_at_any_moment_leaves_a_whole_set(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert snapshot(out) == new
     assert sorted(p.name for p in (out / SETS).iterdir() if not p.name.isdigit()) == ["current"]
+
+
+# --- the cache cannot hurt ---------------------------------------------------------------------
+
+
+def test_a_tampered_cache_runs_no_code_and_is_healed(tmp_path: Path) -> None:
+    import pickle
+    import sqlite3
+
+    seeds, out = two_versions(tmp_path)
+    build(seeds, out)
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, (f"touch {marker}",))
+
+    db = sqlite3.connect(out / ".cache" / "build.sqlite")
+    db.execute("UPDATE files SET record=?, findings=?", (pickle.dumps(Evil()), pickle.dumps(Evil())))
+    db.execute("UPDATE policies SET findings=?", (pickle.dumps(Evil()),))
+    db.commit()
+    db.close()
+    edit(seeds)
+    built = build(seeds, out)
+    assert not marker.exists()
+    notes = [f for f in built.findings if f.rule == "ccus-kg:build/cache-healed"]
+    assert [(Path(f.file).name, f.severity.value) for f in notes] == [("build.sqlite", "info")]
+    assert "fails its checksum" in notes[0].message
+    assert snapshot(out)[f"{STEM}.nt"] == _full_build(seeds, tmp_path)[f"{STEM}.nt"]
+    again = build(seeds, out)  # healed: the next build is incremental again, with nothing to redo
+    assert (again.remapped, [f.rule for f in again.findings if "cache" in f.rule]) == (0, [])
+
+
+@pytest.mark.parametrize(("where", "reason"), [
+    ("header", "file is not a database"),
+    ("rows", "a cache entry fails its checksum"),
+])
+def test_a_damaged_cache_is_healed_by_a_full_rebuild_with_a_notice(tmp_path: Path, where: str, reason: str) -> None:
+    import sqlite3
+
+    seeds, out = two_versions(tmp_path)
+    build(seeds, out)
+    cache = out / ".cache" / "build.sqlite"
+    if where == "header":
+        data = bytearray(cache.read_bytes())
+        data[0:100] = b"\xde\xad" * 50
+        cache.write_bytes(bytes(data))
+    else:  # bytes flipped inside stored rows: SQLite reads them fine, the checksums do not
+        db = sqlite3.connect(cache)
+        db.execute("UPDATE files SET findings=CAST(zeroblob(40) AS BLOB)")
+        db.execute("UPDATE files SET record=substr(record, 1, 20) || X'00' || substr(record, 22)")
+        db.commit()
+        db.close()
+    edit(seeds)
+    built = build(seeds, out)
+    notes = [f.message for f in built.findings if f.rule == "ccus-kg:build/cache-healed"]
+    assert notes == [f"the build cache was damaged ({reason}); it was rebuilt from the records"]
+    assert snapshot(out)[f"{STEM}.nt"] == _full_build(seeds, tmp_path)[f"{STEM}.nt"]
+    assert build(seeds, out).remapped == 0
+
+
+def test_a_full_disk_never_truncates_or_unlinks_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from kg.incremental import Cache
+
+    seeds, out = two_versions(tmp_path)
+    build(seeds, out)
+    cache = out / ".cache" / "build.sqlite"
+    before = cache.read_bytes()
+    real = Cache._open
+
+    def full(path: str, key: str) -> sqlite3.Connection:
+        if path != ":memory:":
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(path, key)
+
+    monkeypatch.setattr(Cache, "_open", staticmethod(full))
+    edit(seeds)
+    built = build(seeds, out)  # runs on a cache in memory
+    assert built.remapped == 2
+    assert cache.read_bytes() == before
+
+
+def _full_build(seeds: Path, tmp_path: Path) -> dict[str, bytes]:
+    reference = tmp_path / "reference-out"
+    build(seeds, reference, cache=False)
+    return snapshot(reference)
