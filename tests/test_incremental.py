@@ -140,15 +140,20 @@ def test_a_changed_shape_or_code_empties_the_cache(seeds_copy: Path, tmp_path: P
     assert isinstance(built, Built) and built.remapped == 62
 
 
-def test_a_broken_cache_file_is_rebuilt_not_reported(seeds_copy: Path, tmp_path: Path) -> None:
+def test_a_broken_cache_file_is_rebuilt_with_a_notice(seeds_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(seeds_copy, out)
     cache = out / CACHE_FILE
     for extra in cache.parent.glob("build.sqlite-*"):
         extra.unlink()
     cache.write_bytes(b"this is not a database")
-    built = same_as_full(seeds_copy, out, tmp_path)
+    built = build(seeds_copy, out, allow_invalid=True)
+    notes = [f for f in built.findings if f.rule == "ccus-kg:build/cache-healed"]
+    assert [(f.file, f.severity.value, f.message) for f in notes] == [
+        (str(cache), "info", "the build cache was damaged (file is not a database); it was rebuilt from the records")]
+    built.findings.remove(notes[0])
     assert built.remapped == 62
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 0  # and the healed cache serves the next build
     assert sqlite3.connect(cache).execute("SELECT COUNT(*) FROM policies").fetchone() == (62,)
 
 
