@@ -166,6 +166,11 @@ def iter_files(root: Path) -> Iterator[Path]:
     return (Path(path) for path in record_paths(root))
 
 
+# Folders of a corpus that hold other kinds of records (a content root's facilities and
+# country profiles); policy loading never reads them.
+RESERVED_FOLDERS = frozenset({"facilities", "countries"})
+
+
 def record_paths(root: Path) -> list[str]:
     """The record files below root as plain strings, in path order (see :func:`scan`)."""
     return scan(root)[0]
@@ -195,6 +200,8 @@ def scan(root: Path) -> tuple[list[str], list[Finding]]:
         seen.setdefault((st.st_dev, st.st_ino), folder)
         keep = []
         for name in sorted(dirs):
+            if folder == root_text and name in RESERVED_FOLDERS:
+                continue  # facility and country-profile records, not policies
             sub = os.path.join(folder, name)
             try:
                 sst = os.stat(sub)

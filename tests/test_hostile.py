@@ -279,3 +279,13 @@ def test_empty_corpus_is_refused_and_leaves_the_outputs(tmp_path: Path, cache: l
     assert result.exit_code == 2
     assert "no record files (*.md) found: nothing to build" in result.output
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_facility_and_country_folders_are_not_read_as_policies(tmp_path: Path) -> None:
+    root = tmp_path / "seeds"
+    yaml_record(root, "a-policy")
+    json_record(root / "facilities", "no-sleipner", '{"id": "no-sleipner", "name": "Sleipner"}')
+    json_record(root / "countries", "norway", '{"id": "norway"}')
+    json_record(root / "nested" / "facilities", "nested-policy", json.dumps(minimal_record("nested-policy")))
+    corpus = load_corpus(root)
+    assert (sorted(r.id for r in corpus.records), corpus.findings) == (["a-policy", "nested-policy"], [])
