@@ -15,6 +15,7 @@ fails when they disagree.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -214,4 +215,16 @@ def run(source: SparqlSource, query: NamedQuery | str, values: dict[str, str] | 
     return source.query(bind(query, values or {}))
 
 
-__all__ = ["NamedQuery", "Param", "bind", "catalogue", "parse_query_file", "parse_query_text", "run", "to_term"]
+def check_policy_id(source: SparqlSource, value: str) -> None:
+    """Refuse an ``id`` parameter that names no policy, with the closest ids (a typo should not look
+    like an empty answer)."""
+    ids = [str(row[0]) for row in run(source, "policy-ids").rows]
+    if value in ids:
+        return
+    close = difflib.get_close_matches(value, ids, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see ccus-kg query policy-ids"
+    raise QueryError(f"no policy '{value}' in the corpus{hint}")
+
+
+__all__ = ["NamedQuery", "Param", "bind", "catalogue", "check_policy_id", "parse_query_file", "parse_query_text", "run",
+           "to_term"]

@@ -7,6 +7,8 @@ Oxigraph and remote endpoints behind the same method.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -52,7 +54,7 @@ class GraphSource:
         try:
             res = self.graph.query(text)
         except Exception as exc:  # pyparsing and rdflib raise many types
-            raise QueryError(describe_syntax_error(exc)) from exc
+            raise QueryError(describe_syntax_error(exc, text, prefixes())) from exc
         if res.type == "ASK":
             return Result("ask", boolean=bool(res.askAnswer))
         if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -62,14 +64,99 @@ class GraphSource:
         return Result("select", vars=names, rows=rows)
 
 
-def describe_syntax_error(exc: Exception) -> str:
-    """A one-line message with line and column for a SPARQL parse error."""
+_KEYWORDS = frozenset({
+    "BASE", "PREFIX", "SELECT", "CONSTRUCT", "DESCRIBE", "ASK", "WHERE", "FROM", "NAMED", "DISTINCT", "REDUCED",
+    "AS", "OPTIONAL", "UNION", "MINUS", "GRAPH", "FILTER", "BIND", "VALUES", "SERVICE", "SILENT", "ORDER", "BY",
+    "ASC", "DESC", "GROUP", "HAVING", "LIMIT", "OFFSET", "NOT", "EXISTS", "IN", "UNDEF", "COUNT", "SUM", "MIN",
+    "MAX", "AVG", "SAMPLE", "GROUP_CONCAT", "SEPARATOR", "STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND",
+    "IRI", "URI", "BNODE", "RAND", "ABS", "CEIL", "FLOOR", "ROUND", "CONCAT", "STRLEN", "UCASE", "LCASE",
+    "ENCODE_FOR_URI", "CONTAINS", "STRSTARTS", "STRENDS", "STRBEFORE", "STRAFTER", "YEAR", "MONTH", "DAY",
+    "HOURS", "MINUTES", "SECONDS", "TIMEZONE", "TZ", "NOW", "UUID", "STRUUID", "MD5", "SHA1", "SHA256", "SHA384",
+    "SHA512", "COALESCE", "IF", "STRLANG", "STRDT", "SAMETERM", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL",
+    "ISNUMERIC", "REGEX", "SUBSTR", "REPLACE", "TRUE", "FALSE", "A"
+})
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[?$]\w+'
+                    r"|[A-Za-z_][\w.-]*:[\w.-]*|[A-Za-z_]\w*|\S")
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z_][\w.-]*)?:", re.IGNORECASE)
+_OXIGRAPH_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE", "AskQuery": "ASK"}
+
+
+def describe_syntax_error(exc: Exception, text: str = "", known_prefixes: Iterable[str] = ()) -> str:
+    """One line a SPARQL user can act on: where, what was found, what was expected or meant.
+
+    The parsers' own messages name grammar rules ("Expected SelectQuery") or
+    character classes; the query text says more: a misspelt keyword, an
+    undeclared prefix, a brace never closed.
+    """
+    hint = _hint(text, set(known_prefixes)) if text else None
+    if hint is not None:
+        (line, col), message = hint
+        return f"SPARQL syntax error at line {line}, column {col}: {message}"
     line = getattr(exc, "lineno", None)
     col = getattr(exc, "col", None) or getattr(exc, "column", None)
     msg = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+    located = _OXIGRAPH_ERROR.match(str(exc))
+    if located:  # Oxigraph: "error at L:C: expected one of A, B, [character classes]"
+        line, col = int(located.group(1)), int(located.group(2))
+        msg = located.group(3).split(", [")[0].split(" [")[0]
+    if any(rule in msg for rule in _FORMS) and (line, col) != (1, 1):
+        msg = "what starts here is not valid SPARQL"  # the parser backtracked to the query form
+    for rule, word in _FORMS.items():
+        msg = msg.replace(rule, word)
     if line is not None and col is not None:
-        return f"SPARQL syntax error at line {line}, column {col}: {msg}"
+        found = _found(text, line, col)
+        return f"SPARQL syntax error at line {line}, column {col}: {found}{msg.replace('Expected', 'expected')}"
     return f"SPARQL error: {msg}"
+
+
+def _hint(text: str, known: set[str]) -> tuple[tuple[int, int], str] | None:
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(text)} | known
+    opened: list[tuple[str, int]] = []
+    pairs = {"}": "{", ")": "(", "]": "["}
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        where = _position(text, match.start())
+        if token[0] in "\"'<#?$":
+            previous = token
+            continue
+        if token in "{([":
+            opened.append((token, match.start()))
+        elif token in "})]":
+            if not opened or opened[-1][0] != pairs[token]:
+                return where, f"'{token}' closes nothing that is open"
+            opened.pop()
+        elif (":" in token and token[0].isalpha()) or token.startswith("_:"):
+            prefix = token.split(":", 1)[0]
+            if prefix != "_" and prefix not in declared and previous.upper() != "PREFIX":
+                return where, f"the prefix '{prefix}:' of {token} is not declared (add PREFIX {prefix}: <...>)"
+        elif token[0].isalpha() and token.upper() not in _KEYWORDS and previous.upper() != "PREFIX":
+            close = difflib.get_close_matches(token.upper(), _KEYWORDS, n=1, cutoff=0.75)
+            if close:
+                return where, f"found '{token}', did you mean {close[0]}?"
+        previous = token
+    if opened:
+        token, start = opened[-1]
+        closer = {v: k for k, v in pairs.items()}[token]
+        line, col = _position(text, start)
+        return _position(text, len(text.rstrip())), (
+            f"the query ends before the '{token}' opened at line {line}, column {col} is closed with '{closer}'")
+    return None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _found(text: str, line: int, col: int) -> str:
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return "found the end of the query; "
+    rest = lines[line - 1][col - 1:].strip()
+    match = _TOKEN.match(rest)
+    return f"found '{match.group()}'; " if match else "found the end of the line; "
 
 
 def to_graph(triples: Iterable[Triple], base: str | None = None) -> Graph:

@@ -27,7 +27,7 @@ from kg.build import KnowledgeGraph, load
 from kg.errors import KgError, QueryError, StoreError
 from kg.export import ntriples
 from kg.namespaces import DEFAULT_BASE, XSD
-from kg.sparql import Result, SparqlSource
+from kg.sparql import Result, SparqlSource, describe_syntax_error
 from kg.urls import MAX_READ, check_http_url, same_origin, sanitize
 from kg.vocab import vocabularies
 
@@ -102,7 +102,7 @@ class OxigraphSource:
         try:
             result = self.store.query(text)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+            raise QueryError(describe_syntax_error(exc, text)) from exc
         return from_oxigraph(result)
 
 

@@ -61,6 +61,7 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, ...]]]] = {
     # adopted on 2014-12-19 but in force from January 2015: the 2010 regulations still apply that day
     "in-force": ({"date": "2014-12-19", "jurisdiction": "NO"}, [
         ("no-storage-2010", "Storage Regulations 2010@en", "NO", "2010-06-01")]),
+    "policy-ids": ({}, [("ca-ab-ccs-2010",), ("gb-energy-act-2008",), ("no-storage-2010",), ("no-storage-2014",)]),
     "policies-by-jurisdiction": ({"jurisdiction": "NO", "status": "Active"}, [
         ("no-storage-2014", "Storage Regulations 2014@en", "2014-12-19", "Active", "Storage")]),
     "rank-by-dimension": ({"dimension": "mrv"}, [("no-storage-2010", "80", "NO", ""),

@@ -22,6 +22,7 @@ from .common import (
     print_findings,
     print_json,
     seeds_option,
+    verbose_option,
 )
 
 PROGRESS_FROM = 500  # records: below this a bar only flickers
@@ -57,8 +58,10 @@ class _Bar:
               help="Map and validate every record, ignoring and leaving alone the cache in OUT/.cache.")
 @base_option
 @format_option("text", "json")
+@verbose_option
 @handle_errors
-def build_command(seeds: Path, out_dir: Path, allow_invalid: bool, no_cache: bool, base: str, fmt: str) -> None:
+def build_command(seeds: Path, out_dir: Path, allow_invalid: bool, no_cache: bool, base: str, fmt: str,
+                  verbose: bool) -> None:
     """Build the knowledge graph: read the records, map them, write the dumps.
 
     Writes ccus-kg.ttl, ccus-kg.nt, ccus-kg.jsonld and the ontology into
@@ -81,7 +84,7 @@ def build_command(seeds: Path, out_dir: Path, allow_invalid: bool, no_cache: boo
     if fmt == "json":
         print_json({"ok": True, **summary, "findings": [f.as_dict() for f in kg.findings]})
     else:
-        print_findings(kg.findings)
+        print_findings(kg.findings, verbose=verbose)
         out.print(_summary_line(summary))
     if summary["errors"]:
         sys.exit(1)
@@ -90,7 +93,7 @@ def build_command(seeds: Path, out_dir: Path, allow_invalid: bool, no_cache: boo
 def _summary_line(s: dict[str, object]) -> str:
     return (f"built {s['records']} records ({s['policies']} policies, "
             f"{'+'.join(s['languages'])}) -> {s['triples']} triples; "  # type: ignore[arg-type]
-            f"{s['errors']} errors, {s['warnings']} warnings, {s['info']} notes; "
+            f"{s['errors']} violations, {s['warnings']} warnings, {s['info']} infos; "
             f"{s['seconds']:.2f} s -> {s['out']}/")
 
 
@@ -101,8 +104,9 @@ def _summary_line(s: dict[str, object]) -> str:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write here (atomically) instead of stdout.")
 @base_option
+@verbose_option
 @handle_errors
-def export_command(seeds: Path, fmt: str, output: Path | None, base: str) -> None:
+def export_command(seeds: Path, fmt: str, output: Path | None, base: str, verbose: bool) -> None:
     """Export the knowledge graph, byte-identical from run to run.
 
     Problems in the records go to stderr; bad records are left out and the
@@ -112,7 +116,8 @@ def export_command(seeds: Path, fmt: str, output: Path | None, base: str) -> Non
     Example: ccus-kg export --format graphml -o lineage.graphml
     """
     kg = load(seeds, base)
-    print_findings(kg.findings)
+    report = kg.validate()
+    print_findings(report.findings, verbose=verbose)
     text = lineage_graph(Lineage.from_source(kg.source()), fmt) if fmt in GRAPH_FORMATS \
         else serialize(kg.triples, fmt, base)
     if output is None:
@@ -120,5 +125,8 @@ def export_command(seeds: Path, fmt: str, output: Path | None, base: str) -> Non
         sys.stdout.flush()
     else:
         write_atomic(output, text)
-    if kg.counts()["violation"]:
+    counts = kg.counts()
+    if counts["violation"]:
+        err.print(f"[red]exported a corpus with {counts['violation']} violation(s)[/red] "
+                  "(records that cannot be read are left out): run ccus-kg validate for the report")
         sys.exit(1)

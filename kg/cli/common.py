@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -114,11 +115,38 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def print_findings(findings: Iterable[Finding], stream: Console = err) -> None:
-    """One line per finding: file:line: field: message, coloured by severity."""
+GROUP_AFTER = 3  # findings of one rule past this many are summed up in one line unless --verbose
+
+
+def print_findings(findings: Iterable[Finding], stream: Console = err, verbose: bool = True) -> None:
+    """One line per finding: file:line: field: message, coloured by severity.
+
+    Without ``verbose``, a rule that fires more than GROUP_AFTER times shows
+    its first occurrences and one line with the count, so forty "url is
+    missing" warnings do not bury the one finding that matters.
+    """
+    findings = list(findings)
+    counts = Counter((f.severity, f.rule) for f in findings)
+    shown: Counter[tuple[Severity, str]] = Counter()
     for finding in findings:
+        key = (finding.severity, finding.rule)
+        if not verbose and counts[key] > GROUP_AFTER:
+            shown[key] += 1
+            if shown[key] >= GROUP_AFTER:
+                continue
         style = STYLE[finding.severity]
         stream.print(f"[{style}]{finding.severity.value}[/{style}] {escape(str(finding))}")
+    for (severity, rule), count in counts.items():
+        if not verbose and count > GROUP_AFTER:
+            style = STYLE[severity]
+            stream.print(f"[{style}]{severity.value}[/{style}] … and {count - GROUP_AFTER + 1} more like these "
+                         f"({escape(rule.rsplit('/', 1)[-1].rsplit('#', 1)[-1])}); --verbose lists every one")
+
+
+def verbose_option(func: F) -> F:
+    """--verbose: every finding on its own line."""
+    return click.option("--verbose", "-v", is_flag=True,
+                        help="List every finding; otherwise a rule found many times is summed up in one line.")(func)
 
 
 def print_json(data: Any) -> None:
@@ -136,4 +164,5 @@ __all__ = [
     "print_json",
     "seeds_option",
     "store_option",
+    "verbose_option",
 ]

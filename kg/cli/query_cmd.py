@@ -6,14 +6,18 @@ import sys
 from pathlib import Path
 
 import click
+from rdflib import Literal
+from rich.markup import escape
 from rich.table import Table
 
 from kg.errors import QueryError
-from kg.queries import NamedQuery, catalogue, parse_query_file, parse_query_text, run
+from kg.queries import NamedQuery, catalogue, check_policy_id, parse_query_file, parse_query_text, run
 from kg.results import GRAPH_FORMATS, SELECT_FORMATS, plain, render
 from kg.store import StoreSpec, open_store
 
 from .common import base_option, handle_errors, out, print_json, seeds_option, store_option
+
+ID_COLUMNS = frozenset({"id", "current", "jurisdiction", "predecessor", "successor", "amendment"})
 
 
 class ParamType(click.ParamType):
@@ -54,7 +58,11 @@ def query_command(query: str | None, seeds: Path, store: StoreSpec, params: tupl
     if not query:
         raise QueryError("name a query (see ccus-kg query --list), a .rq file, or - for stdin")
     named = _resolve(query)
-    result = run(open_store(store, seeds, base), named, dict(params))
+    source = open_store(store, seeds, base)
+    values = dict(params)
+    if "id" in values and any(p.name == "id" for p in named.params):
+        check_policy_id(source, values["id"])
+    result = run(source, named, values)
     if fmt == "table":
         if result.kind == "graph":
             fmt = "ttl"
@@ -91,9 +99,10 @@ def _list(fmt: str) -> None:
         print_json([q.as_dict() for q in queries.values()])
         return
     table = Table(title=f"{len(queries)} named queries", show_lines=False)
-    table.add_column("name", style="bold")
-    table.add_column("title")
-    table.add_column("parameters")
+    # The name is what a user types: never cut or wrapped, whatever the terminal's width.
+    table.add_column("name", style="bold", no_wrap=True, min_width=max(len(n) for n in queries))
+    table.add_column("title", ratio=1)
+    table.add_column("parameters", ratio=1)
     for q in queries.values():
         params = ", ".join(f"{p.name}:{p.type.split(':')[1]}{'' if p.required else '?'}"
                            + (f" (e.g. {p.example})" if p.example else "") for p in q.params)
@@ -106,9 +115,14 @@ def _table(result) -> None:  # type: ignore[no-untyped-def]
         out.print("true" if result.boolean else "false")
         return
     table = Table(show_lines=False)
-    for var in result.vars:
-        table.add_column(var)
+    # A column whose literals share one language shows the text alone ("credit", not "credit@en");
+    # where languages mix, each cell says its own.
+    mixed = [len({v.language for v in (row[i] for row in result.rows) if isinstance(v, Literal)}) > 1
+             for i in range(len(result.vars))]
+    for var in result.vars:  # ids are typed back into commands: never cut them
+        table.add_column(var, overflow="fold", no_wrap=var in ID_COLUMNS or var.endswith("Id"))
     for row in result.rows:
-        table.add_row(*(plain(v) for v in row))
+        table.add_row(*(escape(plain(v)) if mixed[i] or not isinstance(v, Literal) else escape(str(v))
+                        for i, v in enumerate(row)))
     out.print(table)
     out.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
