@@ -98,7 +98,8 @@ def test_reference_fixture_is_the_shipped_reference_byte_for_byte(reference: Pat
 
 def test_reference_record_is_corrected_in_seeds(by_id: dict[str, dict[str, Any]]) -> None:
     ref = by_id["cn-miit-industrial-plan-2022"]
-    assert ref["title"].startswith("Implementation Plan for Carbon Peaking in the Industrial Sector (工业领域碳达峰实施方案")
+    assert ref["title"].startswith(
+        "Implementation Plan for Carbon Peaking in the Industrial Sector (工业领域碳达峰实施方案")
     assert "[2022] No. 88" in ref["title"]
     assert ref["pubDate"] == "2022-07-07" and ref["legalWeight"] == "Strategy" and ref["category"] == "Strategy"
     assert [(m["date"], m["type"]) for m in ref["evolution"]["milestones"]] == [
