@@ -15,6 +15,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
 HUB = SHARED / "ccus-policy-hub" / "policies"
 REFERENCE = SHARED / "reference" / "cn-miit-industrial-plan-2022.md"
+# The reference record exactly as the steering repo ships it (a fixture of the input format);
+# seeds/ holds the corrected record of the same instrument under the same id.
+REFERENCE_COPY = FIXTURES / "reference"
 
 
 @pytest.fixture

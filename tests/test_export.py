@@ -19,7 +19,7 @@ from kg.cli import main
 from kg.errors import ExportError
 from kg.export import FORMATS, ntriples, serialize, turtle
 
-from .conftest import FIXTURES, SEEDS
+from .conftest import FIXTURES, REFERENCE_COPY, SEEDS
 
 GOLDEN = FIXTURES / "golden" / "cn-miit-industrial-plan-2022.ttl"
 OX_FORMAT = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
@@ -30,7 +30,7 @@ RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "trig": "trig", "xml": "xml", "jso
 @pytest.fixture(scope="module")
 def reference_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("reference")
-    shutil.copy(SEEDS / "cn-miit-industrial-plan-2022.md", folder)
+    shutil.copy(REFERENCE_COPY / "cn-miit-industrial-plan-2022.md", folder)
     return folder
 
 

@@ -22,6 +22,7 @@ from kg.incremental import CACHE_FILE, Built
 from .conftest import SEEDS, minimal_record, write_record
 
 DUMPS = ("ccus-kg.ttl", "ccus-kg.nt", "ccus-kg.jsonld")
+SEED_COUNT = len(list(SEEDS.glob("*.md")))  # one policy per seed record
 
 
 def front(path: Path) -> tuple[dict[str, Any], str]:
@@ -61,7 +62,7 @@ def seeds_copy(tmp_path: Path) -> Path:
 def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     files = sorted(seeds_copy.glob("*.md"))
-    assert same_as_full(seeds_copy, out, tmp_path).remapped == 62  # a cold cache maps everything
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == SEED_COUNT  # a cold cache maps everything
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 0
 
     rewrite(files[0], lambda d: d.update(description=d.get("description", "") + " Edited."))
@@ -137,7 +138,7 @@ def test_a_changed_shape_or_code_empties_the_cache(seeds_copy: Path, tmp_path: P
         handle.write("\n# an edited shape\n")
     monkeypatch.setattr(kg.incremental, "data_dir", lambda name: ontology)
     built = build(seeds_copy, out)
-    assert isinstance(built, Built) and built.remapped == 62
+    assert isinstance(built, Built) and built.remapped == SEED_COUNT
 
 
 def test_a_broken_cache_file_is_rebuilt_with_a_notice(seeds_copy: Path, tmp_path: Path) -> None:
@@ -152,9 +153,9 @@ def test_a_broken_cache_file_is_rebuilt_with_a_notice(seeds_copy: Path, tmp_path
     assert [(f.file, f.severity.value, f.message) for f in notes] == [
         (str(cache), "info", "the build cache was damaged (file is not a database); it was rebuilt from the records")]
     built.findings.remove(notes[0])
-    assert built.remapped == 62
+    assert built.remapped == SEED_COUNT
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 0  # and the healed cache serves the next build
-    assert sqlite3.connect(cache).execute("SELECT COUNT(*) FROM policies").fetchone() == (62,)
+    assert sqlite3.connect(cache).execute("SELECT COUNT(*) FROM policies").fetchone() == (SEED_COUNT,)
 
 
 def test_dumps_are_left_alone_when_nothing_changed_and_restored_when_edited_by_hand(
@@ -175,7 +176,7 @@ def test_cli_reports_what_it_redid_and_no_cache_leaves_the_cache_alone(seeds_cop
     runner = CliRunner()
     first = runner.invoke(main, ["build", "--seeds", str(seeds_copy), "--out", str(out), "--format", "json"])
     second = runner.invoke(main, ["build", "--seeds", str(seeds_copy), "--out", str(out), "--format", "json"])
-    assert (json.loads(first.stdout)["remapped"], json.loads(second.stdout)["remapped"]) == (62, 0)
+    assert (json.loads(first.stdout)["remapped"], json.loads(second.stdout)["remapped"]) == (SEED_COUNT, 0)
     other = tmp_path / "other"
     full = runner.invoke(main, ["build", "--seeds", str(seeds_copy), "--out", str(other), "--no-cache"])
     assert full.exit_code == 0 and not (other / CACHE_FILE).exists()

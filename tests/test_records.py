@@ -9,7 +9,7 @@ import pytest
 from kg.errors import Severity
 from kg.records import load_corpus, load_record, locate
 
-from .conftest import FIXTURES, ROOT, SEEDS, minimal_record, write_record
+from .conftest import FIXTURES, REFERENCE_COPY, ROOT, SEEDS, minimal_record, write_record
 
 BAD = FIXTURES / "records"
 
@@ -19,8 +19,12 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
+def test_seeds_load_without_findings() -> None:
+    assert load_corpus(SEEDS).findings == []
+
+
 def test_reference_record_loads_from_json_front_matter() -> None:
-    corpus = load_corpus(SEEDS)
+    corpus = load_corpus(REFERENCE_COPY)
     assert corpus.findings == []
     record = next(r for r in corpus.records if r.id == "cn-miit-industrial-plan-2022")
     assert record.format == "json"

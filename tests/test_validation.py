@@ -22,7 +22,7 @@ from kg.namespaces import CCUS, DCTERMS, SHAPES
 from kg.records import load_corpus
 from kg.validation import cluster_keys, validate, validate_fast
 
-from .conftest import ROOT, SEEDS, minimal_record, write_record
+from .conftest import REFERENCE_COPY, ROOT, minimal_record, write_record
 
 M = Minter()
 V, W = Severity.VIOLATION, Severity.WARNING
@@ -218,7 +218,7 @@ def test_findings_carry_lines(tmp_path: Path) -> None:
 
 
 def test_reference_record_has_exactly_its_real_warnings() -> None:
-    kg = load(SEEDS / ".." / "seeds")
+    kg = load(REFERENCE_COPY)
     report = kg.validate()
     ref = [f for f in report.findings if f.record == "cn-miit-industrial-plan-2022"]
     assert [(f.field, f.severity, rule(f)) for f in ref] == [
