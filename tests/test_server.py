@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,7 +21,8 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from kg.build import load
 from kg.iris import Minter
 from kg.namespaces import CCUS
-from kg.server import App, check_read_only, make_server, negotiate
+from kg.server import App, check_read_only, negotiate
+from kg.transport import address, make_server, stop as stop_server
 
 from .conftest import minimal_record, write_record
 
@@ -47,17 +48,18 @@ def lineage_corpus(root: Path) -> Path:
     return root
 
 
-def start(app: App) -> tuple[str, callable]:
+def start(app: App) -> tuple[str, Callable[[], None]]:
+    """Serve ``app`` with the production transport on a free loopback port; stop() ends it."""
     server = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    host, port = server.server_address[:2]
 
     def stop() -> None:
-        server.shutdown()
-        server.server_close()
+        stop_server(server)
+        thread.join(10)
+        app.close()
 
-    return f"http://{host}:{port}", stop
+    return address(server), stop
 
 
 @pytest.fixture(scope="module")
