@@ -22,7 +22,8 @@ from kg.build import load
 from kg.iris import Minter
 from kg.namespaces import CCUS
 from kg.server import App, check_read_only, negotiate
-from kg.transport import address, make_server, stop as stop_server
+from kg.transport import Limits, address, make_server
+from kg.transport import stop as stop_server
 
 from .conftest import minimal_record, write_record
 
@@ -48,9 +49,9 @@ def lineage_corpus(root: Path) -> Path:
     return root
 
 
-def start(app: App) -> tuple[str, Callable[[], None]]:
+def start(app: App, limits: Limits | None = None) -> tuple[str, Callable[[], None]]:
     """Serve ``app`` with the production transport on a free loopback port; stop() ends it."""
-    server = make_server(app, "127.0.0.1", 0)
+    server = make_server(app, "127.0.0.1", 0, limits or Limits())
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
 
