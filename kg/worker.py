@@ -309,7 +309,8 @@ class QueryPool:
     def run(self, request: Request, wait: float | None = None) -> Answer:
         """Evaluate on a free worker within the deadline; raise a Query* error otherwise."""
         try:
-            worker = self._idle.get(timeout=self.timeout if wait is None else wait)
+            # a worker killed at its deadline is back after a fresh start (~1-2 s): wait for that too
+            worker = self._idle.get(timeout=self.timeout + 10 if wait is None else wait)
         except queue.Empty:
             raise QueryBusy("every query worker is busy: try again in a few seconds") from None
         healthy = False
