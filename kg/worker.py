@@ -21,6 +21,7 @@ by the deadline and the memory cap. At the deadline the worker is killed
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import pickle
 import queue
@@ -199,11 +200,27 @@ def _worker_main(conn: Connection, setup: Setup) -> None:
         conn.send_bytes(payload)
 
 
+@functools.lru_cache(maxsize=256)
+def _verdict(text: str) -> tuple[str, str] | None:
+    """The check's outcome for one query text, remembered: parsing costs ~15 ms, and clients repeat queries."""
+    try:
+        check_read_only(text)
+    except (QueryRefused, QuerySyntax) as exc:
+        return type(exc).__name__, str(exc)
+    return None
+
+
+def _check(text: str) -> None:
+    verdict = _verdict(text) if len(text) <= 16_384 else check_read_only(text)
+    if verdict:
+        raise {"QueryRefused": QueryRefused, "QuerySyntax": QuerySyntax}[verdict[0]](verdict[1])
+
+
 def _evaluate(store: Any, setup: Setup, request: Request) -> Answer:
     import pyoxigraph as ox
 
     if request.checked:
-        check_read_only(request.text)
+        _check(request.text)
     options: dict[str, Any] = {"base_iri": setup.base}
     if request.default_graphs is None and request.named_graphs is None:
         options["use_default_graph_as_union"] = True

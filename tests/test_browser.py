@@ -94,7 +94,8 @@ def test_cross_origin_fetch_with_a_preflight(browser: Browser, served: tuple[str
         page = browser.new_page()
         page.goto(other + "/")
         rows = page.evaluate("""async (endpoint) => {
-            const response = await fetch(endpoint, {method: "POST", body: "SELECT ?id WHERE { ?p <http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id",
+            const response = await fetch(endpoint, {method: "POST",
+                body: "SELECT ?id WHERE { ?p <http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id",
                 headers: {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}});
             const data = await response.json();
             return [response.status, response.headers.get("x-result-truncated"),

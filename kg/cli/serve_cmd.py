@@ -25,8 +25,8 @@ from .common import base_option, err, handle_errors, print_findings, seeds_optio
               help="Query worker processes (each holds a copy of the graph).")
 @click.option("--max-memory", type=click.IntRange(min=64), default=1024, show_default=True,
               help="Address-space cap of each query worker, in MB.")
-@click.option("--threads", type=click.IntRange(min=2, max=256), default=16, show_default=True,
-              help="HTTP request threads.")
+@click.option("--threads", type=click.IntRange(min=9, max=512), default=64, show_default=True,
+              help="HTTP request threads; queries may hold all but 8 (past that: 503), pages keep the rest.")
 @click.option("--max-body", type=click.IntRange(min=1), default=1024, show_default=True,
               help="Largest request body accepted, in KB (413 past it).")
 @click.option("--idle-timeout", type=click.IntRange(min=1), default=30, show_default=True,
@@ -56,7 +56,7 @@ def serve_command(seeds: Path, host: str, port: int, timeout: float, max_rows: i
     print_findings([f for f in kg.findings if f.severity.value == "violation"])
     limits = Limits(threads=threads, max_body=max_body * 1024, idle_timeout=idle_timeout)
     app = App(kg, timeout=timeout, max_rows=max_rows, workers=workers, max_memory=max_memory * MB,
-              max_pending=max(1, threads - 4))
+              max_pending=threads - 8)
 
     def ready(url: str) -> None:
         err.print(f"serving {len(kg.corpus.policies())} policies, {app.triple_count} triples at {url} "
