@@ -31,10 +31,16 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from kg.errors import KgError
+
 MB = 1024 * 1024
 _UPDATE_WORDS = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD",
                  "Move": "MOVE", "Copy": "COPY", "InsertData": "INSERT", "DeleteData": "DELETE",
                  "DeleteWhere": "DELETE", "Modify": "INSERT/DELETE"}
+
+
+class WorkerError(KgError):
+    """A query worker could not be started or confined (exit code 2)."""
 
 
 class QueryRefused(Exception):
@@ -285,15 +291,16 @@ class QueryPool:
             self._live.add(worker)
         if not parent.poll(self.start_timeout):
             self._kill(worker)
-            raise RuntimeError("a query worker did not start in time")
+            raise WorkerError(f"a query worker did not start within {self.start_timeout:g} s")
         try:
             status, detail = parent.recv()
         except EOFError:
             self._kill(worker)
-            raise RuntimeError(f"a query worker died while starting (exit code {process.exitcode})") from None
+            raise WorkerError(f"a query worker died while loading the data (exit code {process.exitcode}): "
+                              "is --max-memory too small for this graph?") from None
         if status != "ready":
             self._kill(worker)
-            raise RuntimeError(detail)
+            raise WorkerError(detail)
         self.guard = detail
         return worker
 
@@ -312,7 +319,7 @@ class QueryPool:
             if not self._closed:
                 try:
                     self._idle.put(self._spawn())
-                except RuntimeError:
+                except WorkerError:
                     time.sleep(1)
                     threading.Thread(target=respawn, daemon=True).start()
 
@@ -364,4 +371,4 @@ class QueryPool:
 
 
 __all__ = ["Answer", "QueryBusy", "QueryFailed", "QueryPool", "QueryRefused", "QuerySyntax", "QueryTimeout",
-           "QueryTooLarge", "Request", "Setup", "check_read_only"]
+           "QueryTooLarge", "Request", "Setup", "WorkerError", "check_read_only"]

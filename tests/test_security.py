@@ -25,7 +25,7 @@ from kg.cli import main
 from kg.errors import DataError
 from kg.server import App, servable
 from kg.transport import Limits
-from kg.worker import MB, QueryRefused, Request
+from kg.worker import MB, QueryRefused, Request, WorkerError
 
 from .conftest import minimal_record, write_record
 from .test_server import lineage_corpus, start
@@ -434,3 +434,9 @@ def test_pages_never_link_a_javascript_url(tmp_path: Path) -> None:
         page = app.handle("GET", f"/query?sparql={query}", {}).body.decode()
         assert 'href="javascript' not in page.lower() and "javascript:alert(1)" in page
         assert '<a href="https://example.org/ok">' in page
+
+
+def test_a_memory_cap_too_small_for_the_data_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WorkerError, match=r"^a query worker died while loading the data \(exit code -?\d+\): "
+                                          r"is --max-memory too small for this graph\?$"):
+        App(load(lineage_corpus(tmp_path)), workers=1, max_memory=20 * MB)

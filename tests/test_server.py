@@ -5,6 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -410,3 +415,23 @@ def test_load_2000_requests_8_at_a_time_without_errors(site: tuple[str, App]) ->
     print(f"load: 2000 requests in {elapsed:.2f} s = {2000 / elapsed:.0f} req/s, "
           f"p95 {latencies[int(0.95 * len(latencies))] * 1000:.1f} ms")
     assert errors == []
+
+
+def test_the_serve_command_starts_serves_and_stops(tmp_path: Path) -> None:
+    """`ccus-kg serve` itself: validates, prints where it listens and what guards the workers, answers."""
+    root = lineage_corpus(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--seeds", str(root), "--port", "0",
+                                "--workers", "1"], stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "COLUMNS": "300"})
+    try:
+        banner = process.stderr.readline() if process.stderr else ""
+        match = re.search(r"serving 3 policies, \d+ triples at (http://127\.0\.0\.1:\d+/) \(1 query workers, "
+                          r"network blocked by seccomp; Ctrl-C stops\)", banner)
+        assert match, banner
+        status, headers, body = get(match.group(1) + "sparql?query=" + urllib.parse.quote("ASK {}"),
+                                    accept="application/sparql-results+json")
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+        assert headers["server"] == "ccus-kg"
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
