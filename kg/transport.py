@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlunsplit
 
 import waitress
 from waitress.server import BaseWSGIServer, MultiSocketServer
@@ -25,7 +26,7 @@ from kg.server import App, Response
 class Limits:
     """What one connection and one request may use (see `ccus-kg serve --help`)."""
 
-    threads: int = 64  # requests handled at once; App's max_pending (threads - 8) of them may be queries
+    threads: int = 128  # requests handled at once; App's max_pending (threads - 8) of them may be queries
     backlog: int = 2048  # connections the kernel queues before accept
     connection_limit: int = 1000  # open connections; past it waitress stops accepting (they queue)
     max_body: int = 1024 * 1024  # request body bytes (413 past it)
@@ -81,8 +82,8 @@ def make_server(app: App, host: str = "127.0.0.1", port: int = 8000, limits: Lim
 
 
 def address(server: BaseWSGIServer | MultiSocketServer) -> str:
-    """The http:// URL a server listens on."""
-    return f"http://{server.effective_host}:{server.effective_port}"  # type: ignore[union-attr]
+    """The URL a server listens on, without a trailing slash."""
+    return urlunsplit(("http", f"{server.effective_host}:{server.effective_port}", "", "", ""))  # type: ignore
 
 
 def stop(server: BaseWSGIServer | MultiSocketServer) -> None:

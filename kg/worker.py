@@ -21,10 +21,10 @@ by the deadline and the memory cap. At the deadline the worker is killed
 
 from __future__ import annotations
 
+import collections
 import functools
 import multiprocessing
 import pickle
-import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -264,6 +264,12 @@ class _Worker:
     conn: Connection
 
 
+@dataclass(eq=False)
+class _Waiter:
+    event: threading.Event = field(default_factory=threading.Event)
+    worker: _Worker | None = None
+
+
 class QueryPool:
     """N confined worker processes; a query gets one, or waits for one, and is killed at its deadline."""
 
@@ -272,13 +278,38 @@ class QueryPool:
         self.timeout = timeout
         self.start_timeout = start_timeout
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._free: list[_Worker] = []
+        self._waiters: collections.deque[_Waiter] = collections.deque()
+        self._handoff = threading.Lock()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         self.guard = "none"
         for _ in range(workers):
-            self._idle.put(self._spawn())
+            self._release(self._spawn())
+
+    def _acquire(self, wait: float) -> _Worker:
+        """A free worker, first come first served: a request that waited is never overtaken."""
+        with self._handoff:
+            if self._free and not self._waiters:
+                return self._free.pop()
+            waiter = _Waiter()
+            self._waiters.append(waiter)
+        waiter.event.wait(wait)
+        with self._handoff:
+            if waiter.worker is None:
+                self._waiters.remove(waiter)
+                raise QueryBusy("every query worker is busy: try again in a few seconds")
+            return waiter.worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._handoff:
+            if self._waiters:
+                waiter = self._waiters.popleft()
+                waiter.worker = worker
+                waiter.event.set()
+            else:
+                self._free.append(worker)
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
@@ -318,7 +349,7 @@ class QueryPool:
         def respawn() -> None:
             if not self._closed:
                 try:
-                    self._idle.put(self._spawn())
+                    self._release(self._spawn())
                 except WorkerError:
                     time.sleep(1)
                     threading.Thread(target=respawn, daemon=True).start()
@@ -332,11 +363,8 @@ class QueryPool:
 
     def run(self, request: Request, wait: float | None = None) -> Answer:
         """Evaluate on a free worker within the deadline; raise a Query* error otherwise."""
-        try:
-            # a worker killed at its deadline is back after a fresh start (~1-2 s): wait for that too
-            worker = self._idle.get(timeout=self.timeout + 10 if wait is None else wait)
-        except queue.Empty:
-            raise QueryBusy("every query worker is busy: try again in a few seconds") from None
+        # a worker killed at its deadline is back after a fresh start (~1-2 s): wait for that too
+        worker = self._acquire(self.timeout + 10 if wait is None else wait)
         healthy = False
         try:
             worker.conn.send(request)
@@ -353,7 +381,7 @@ class QueryPool:
             healthy = True
         finally:
             if healthy:
-                self._idle.put(worker)
+                self._release(worker)
             else:
                 self._replace(worker)
         if status == "ok":
