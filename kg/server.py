@@ -103,7 +103,7 @@ class App:
     """The whole site as a function of (method, target, headers, body)."""
 
     def __init__(self, kg: KnowledgeGraph, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2,
-                 max_memory: int = 1024 * MB, max_pending: int = 120, require_sandbox: bool = True):
+                 max_memory: int = 1024 * MB, max_pending: int = 248, require_sandbox: bool = True):
         self.kg = kg
         self.base = kg.base
         self.timeout = timeout

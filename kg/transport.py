@@ -26,7 +26,7 @@ from kg.server import App, Response
 class Limits:
     """What one connection and one request may use (see `ccus-kg serve --help`)."""
 
-    threads: int = 128  # requests handled at once; App's max_pending (threads - 8) of them may be queries
+    threads: int = 256  # requests handled at once; App's max_pending (threads - 8) of them may be queries
     backlog: int = 2048  # connections the kernel queues before accept
     connection_limit: int = 1000  # open connections; past it waitress stops accepting (they queue)
     max_body: int = 1024 * 1024  # request body bytes (413 past it)

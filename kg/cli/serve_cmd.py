@@ -25,7 +25,7 @@ from .common import base_option, err, handle_errors, print_findings, seeds_optio
               help="Query worker processes (each holds a copy of the graph).")
 @click.option("--max-memory", type=click.IntRange(min=64), default=1024, show_default=True,
               help="Address-space cap of each query worker, in MB.")
-@click.option("--threads", type=click.IntRange(min=9, max=512), default=128, show_default=True,
+@click.option("--threads", type=click.IntRange(min=9, max=512), default=256, show_default=True,
               help="HTTP request threads; queries may hold all but 8 (past that: 503), pages keep the rest.")
 @click.option("--max-body", type=click.IntRange(min=1), default=1024, show_default=True,
               help="Largest request body accepted, in KB (413 past it).")
