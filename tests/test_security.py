@@ -440,3 +440,12 @@ def test_a_memory_cap_too_small_for_the_data_is_a_clear_error(tmp_path: Path) ->
     with pytest.raises(WorkerError, match=r"^a query worker died while loading the data \(exit code -?\d+\): "
                                           r"is --max-memory too small for this graph\?$"):
         App(load(lineage_corpus(tmp_path)), workers=1, max_memory=20 * MB)
+
+
+def test_head_sends_the_headers_only(site: tuple[str, App]) -> None:
+    url, _ = site
+    reply = raw(url, b"HEAD /doc/policy/no-storage-2014.ttl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert status_of(reply) == 200 and body == b""
+    lengths = [int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")]
+    assert len(lengths) == 1 and lengths[0] > 1000
