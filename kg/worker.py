@@ -349,7 +349,11 @@ class QueryPool:
         def respawn() -> None:
             if not self._closed:
                 try:
-                    self._release(self._spawn())
+                    fresh = self._spawn()
+                    if self._closed:  # the pool was closed while this one started
+                        self._kill(fresh)
+                    else:
+                        self._release(fresh)
                 except WorkerError:
                     time.sleep(1)
                     threading.Thread(target=respawn, daemon=True).start()
