@@ -113,6 +113,8 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # the /sparql service description
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C IRIs of result and RDF formats
 
 # SKOS concept schemes shipped in ontology/vocabularies.ttl
 DIMENSION = Namespace(ONTOLOGY_IRI + "/dimension/")
@@ -197,6 +199,7 @@ __all__ = [
     "DIMENSION",
     "ELI",
     "EU_COUNTRY",
+    "FORMATS",
     "LEGAL_WEIGHT",
     "ONTOLOGY_IRI",
     "OWL",
@@ -206,6 +209,7 @@ __all__ = [
     "REVIEW_STATUS",
     "SCHEMA",
     "SCHEMES",
+    "SD",
     "SH",
     "SHAPES",
     "SKOS",

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -95,6 +95,15 @@ def static(name: str) -> tuple[str, bytes] | None:
     return STATIC.get(name)
 
 
+def web_link(url: str) -> bool:
+    """Only http(s) URLs become links: never javascript:, data: or any other scheme.
+
+    >>> web_link(" JavaScript:alert(1)"), web_link("data:text/html,x"), web_link("java\tscript:x")
+    (False, False, False)
+    """
+    return urlsplit(url.strip()).scheme.lower() in ("http", "https") and url == url.strip()
+
+
 def _page(title: str, body: str) -> str:
     return (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -131,10 +140,10 @@ class Site:
     # --- helpers ---------------------------------------------------------------------------
 
     def href(self, iri: str) -> str:
-        """The page of a resource under our base, else the IRI itself."""
+        """The page of a resource under our base, else the IRI itself if it is http(s), else nothing."""
         if iri.startswith(self.base):
             return "/doc/" + iri[len(self.base):] + ".html"
-        return iri
+        return iri if web_link(iri) else ""
 
     def title(self, pid: str, lang: str = "en") -> str:
         records = self.policies.get(pid, [])
@@ -246,6 +255,8 @@ class Site:
                     break
             label = self.labels.get(node, {}).get("en")
             shown = f"{escape(short)}" + (f" <span class=\"muted\">({escape(label)})</span>" if label else "")
+            if not self.href(text):
+                return shown
             return f"<a href=\"{escape(self.href(text))}\">{shown}</a>"
         if isinstance(node, Literal):
             lang = f" <span class=\"muted\">@{escape(node.language)}</span>" if node.language else ""
@@ -273,7 +284,8 @@ class Site:
         fact_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts if v)
         if url:
             link = escape(str(url))
-            fact_html += f"<dt>official page</dt><dd><a href=\"{link}\" rel=\"noopener\">{link}</a></dd>"
+            shown = f"<a href=\"{link}\" rel=\"noopener\">{link}</a>" if web_link(str(url)) else link
+            fact_html += f"<dt>official page</dt><dd>{shown}</dd>"
         iri = str(self.minter.policy(pid))
         links = " · ".join(f"<a href=\"/doc/policy/{quote(pid)}.{ext}\">{label}</a>" for ext, label in
                            (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")))
@@ -347,11 +359,15 @@ class Site:
     # --- queries, ontology ---------------------------------------------------------------------------
 
     def query_page(self, queries: dict[str, NamedQuery], params: dict[str, str], table: tuple | None,
-                   error: str | None) -> str:
+                   error: str | None, truncated: int | None = None) -> str:
         parts = ["<h1>Query</h1><p class=\"muted\">Named queries with their parameters, or any read-only "
                  "SPARQL 1.1 query. Machines use the <span class=\"id\">/sparql</span> endpoint.</p>"]
         if error:
             parts.append(f"<p class=\"error\">{escape(error)}</p>")
+        if truncated:
+            parts.append(f"<p class=\"error\" id=\"truncated\">Only the first {truncated} results are shown: "
+                         "the answer was cut at this server's row cap. Narrow the query (LIMIT, FILTER) "
+                         "or use the dumps.</p>")
         if table is not None:
             parts.append(self._result_table(table))
         parts.append("<h2>Named queries</h2>")
@@ -395,7 +411,7 @@ class Site:
     def _ox(self, value: Any) -> str:
         if value is None:
             return ""
-        if type(value).__name__ == "NamedNode":
+        if type(value).__name__ == "NamedNode" and self.href(value.value):
             return f"<a href=\"{escape(self.href(value.value))}\">{escape(value.value)}</a>"
         if type(value).__name__ == "Literal":
             lang = f" <span class=\"muted\">@{escape(value.language)}</span>" if value.language else ""

@@ -1,20 +1,18 @@
-"""HTTP: the SPARQL 1.1 Protocol, dereferenceable IRIs, dumps, VoID and HTML pages.
+"""HTTP routing: the SPARQL 1.1 Protocol, dereferenceable IRIs, dumps, VoID and HTML pages.
 
-The graph is loaded once into an embedded Oxigraph store, which answers
-SPARQL and writes the standard result formats; pages are rendered from the
-loaded records (both languages) by ``kg.pages``. Everything is served from
-this process: no CDN, no outbound connection (SERVICE and LOAD are refused
-before evaluation), read-only (updates are refused with 403).
+``App.handle(method, target, headers, body) -> Response`` is the whole site,
+independent of any HTTP server (``kg.transport`` puts it behind waitress).
+Pages, documents and dumps are answered from this process; every SPARQL
+query text that arrives from outside is evaluated by ``kg.worker``'s pool of
+confined worker processes (parsed check, no network, deadline, memory cap).
+Read-only: updates are refused with 403. Every response carries CORS headers.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -22,36 +20,56 @@ from rdflib.term import Node
 
 from kg import pages
 from kg.build import KnowledgeGraph
-from kg.errors import QueryError
+from kg.errors import DataError, QueryError
 from kg.export import MEDIA_TYPES, SUFFIX, ntriples, serialize
 from kg.lineage import Lineage
-from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, RDF, VOID, XSD
+from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, FORMATS, RDF, SD, VOID, XSD
 from kg.queries import bind, catalogue
 from kg.resources import ontology_file
-from kg.store import OxigraphSource
+from kg.results import to_csv, to_json, to_tsv, to_xml
+from kg.sparql import Result
+from kg.store import OxigraphSource, to_rdflib
 from kg.vocab import vocabularies
+from kg.worker import (
+    MB,
+    Answer,
+    QueryBusy,
+    QueryFailed,
+    QueryPool,
+    QueryRefused,
+    QuerySyntax,
+    QueryTimeout,
+    QueryTooLarge,
+    Request,
+    Setup,
+    check_read_only,
+)
 
 Triple = tuple[Node, Node, Node]
 
 RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/sparql-results+json": to_json,
+    "application/json": to_json,
+    "application/sparql-results+xml": to_xml,
+    "application/xml": to_xml,
+    "text/csv": to_csv,
+    "text/tab-separated-values": to_tsv,
 }
 GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 DOC_TYPES = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
-             "nt": "application/n-triples"}
-_STRINGS = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\s]*>|#[^\n]*",
-                      re.S)
-_UPDATE = re.compile(r"(?<![\w?$:])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![\w:])", re.I)
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.I)
+             "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+EXPORT_FORMAT = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "xml"}  # document suffix -> kg.export
+TRUNCATED = "X-Result-Truncated"  # set to the row cap when a result was cut there
+READ = "GET, HEAD, OPTIONS"
+READ_POST = "GET, HEAD, POST, OPTIONS"
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": f"{TRUNCATED}, Content-Location, Link, Location, Vary, Retry-After"}
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ, ")
 
 
 @dataclass
@@ -67,23 +85,30 @@ class Response:
         return cls(status, text.encode("utf-8"), {"Content-Type": f"{media}; charset=utf-8"})
 
 
-class QueryRefused(Exception):
-    """A request the endpoint will not evaluate (an update, SERVICE, LOAD)."""
+class BadRequest(Exception):
+    """A request this site cannot read (bad encoding, repeated or invalid parameters): 400."""
 
 
-class QueryTimeout(Exception):
-    """A query that ran past the configured time limit."""
+def servable(kg: KnowledgeGraph, allow_invalid: bool = False) -> KnowledgeGraph:
+    """Validate like ``build`` does; raise DataError on violations unless ``allow_invalid``."""
+    kg.validate()
+    count = kg.counts()["violation"]
+    if count and not allow_invalid:
+        raise DataError(f"{count} violation(s) in {kg.corpus.root}: not serving invalid data "
+                        "(fix the records, or pass --allow-invalid)", kg.findings)
+    return kg
 
 
 class App:
-    """The whole site as a function of (method, path, query, headers, body)."""
+    """The whole site as a function of (method, target, headers, body)."""
 
-    def __init__(self, kg: KnowledgeGraph, timeout: float = 10.0, max_rows: int = 10_000):
+    def __init__(self, kg: KnowledgeGraph, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2,
+                 max_memory: int = 1024 * MB, max_pending: int = 248, require_sandbox: bool = True):
         self.kg = kg
         self.base = kg.base
         self.timeout = timeout
         self.max_rows = max_rows
-        self.store = ox.Store()
+        self.store = ox.Store()  # trusted queries only: the lineage and the pages
         data = ntriples(kg.triples).encode("utf-8")
         self.store.load(data, ox.RdfFormat.N_TRIPLES)
         self.triple_count = len(self.store)  # the data; the SKOS schemes join below for queries
@@ -93,131 +118,201 @@ class App:
         for triple in set(kg.triples):
             self.subjects.setdefault(triple[0], []).append(triple)
         self._dumps: dict[str, bytes] = {"nt": data}
+        self._ontology: dict[str, bytes] = {}
         self._lock = threading.Lock()
+        self._pending = threading.BoundedSemaphore(max_pending)
         self.site = pages.Site(kg, self.describe, catalogue(), Lineage.from_source(OxigraphSource(self.store)))
+        setup = Setup(data=data, graph=str(kg.minter.graph()), extra=schemes, base=self.base, max_rows=max_rows,
+                      max_memory=max_memory, max_reply=max(16 * MB, max_memory // 4),
+                      require_sandbox=require_sandbox)
+        self.pool = QueryPool(setup, workers=workers, timeout=timeout)
+
+    def close(self) -> None:
+        """Stop the query workers."""
+        self.pool.close()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # --- routing ------------------------------------------------------------------------
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> Response:
-        """Route one request; never raises."""
-        parts = urlsplit(target)
-        path = unquote(parts.path)
-        params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        accept = headers.get("accept", "*/*")
+        """Route one request; never raises. Headers are keyed in lower case."""
         try:
-            if path == "/sparql":
-                return self.sparql(method, params, headers, body)
-            if method not in ("GET", "HEAD"):
-                return Response.text(405, "method not allowed")
-            if path in ("/", "/index.html"):
-                return self._html(self.site.index())
-            if path.startswith("/static/"):
-                found = pages.static(path[len("/static/"):])
-                return Response(200, found[1], {"Content-Type": found[0]}) if found else self._404()
-            if path == "/query":
-                return self.query_page(params)
-            if path == "/void.ttl":
-                return Response(200, self.void().encode("utf-8"), {"Content-Type": "text/turtle; charset=utf-8"})
-            if path.startswith("/dumps/"):
-                return self.dump(path[len("/dumps/"):])
-            if path in ("/ontology", "/ontology.ttl", "/ontology.html"):
-                return self.ontology(path, accept)
-            if path.startswith("/id/"):
-                return self.dereference(path[len("/id/"):], accept)
-            if path.startswith("/doc/"):
-                return self.document(path[len("/doc/"):])
-            return self._404()
+            response = self._route(method, target, headers, body)
+        except BadRequest as exc:
+            response = Response.text(400, str(exc))
         except Exception as exc:  # a bug must not kill the server: say so, in one line
-            return Response.text(500, f"internal error: {type(exc).__name__}: {exc}")
+            response = Response.text(500, f"internal error: {type(exc).__name__}: {exc}")
+        response.headers.update(CORS)
+        return response
+
+    def _route(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
+        parts = urlsplit(target)
+        try:
+            path = unquote(parts.path, errors="strict")
+            multi = parse_qs(parts.query, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise BadRequest("the request target is not valid UTF-8") from None
+        params = {k: v[-1] for k, v in multi.items()}
+        accept = headers.get("accept", "*/*")
+        allowed = READ_POST if path == "/sparql" else READ
+        if method == "OPTIONS":
+            return self.preflight(allowed, headers)
+        if method not in allowed.split(", "):
+            return Response(405, b"method not allowed\n", {"Allow": allowed, "Content-Type": "text/plain"})
+        if path == "/sparql":
+            return self.sparql(method, multi, headers, body)
+        if path in ("/", "/index.html"):
+            return self._html(self.site.index())
+        if path.startswith("/static/"):
+            found = pages.static(path[len("/static/"):])
+            return Response(200, found[1], {"Content-Type": found[0]}) if found else self._404()
+        if path == "/query":
+            return self.query_page(params, multi)
+        if path == "/void.ttl":
+            return Response(200, self.void().encode("utf-8"), {"Content-Type": "text/turtle; charset=utf-8"})
+        if path.startswith("/dumps/"):
+            return self.dump(path[len("/dumps/"):])
+        if path == "/ontology" or path.startswith("/ontology."):
+            return self.ontology(path, accept)
+        if path.startswith("/id/"):
+            return self.dereference(path[len("/id/"):], accept)
+        if path.startswith("/doc/"):
+            return self.document(path[len("/doc/"):])
+        return self._404()
+
+    def preflight(self, allowed: str, headers: dict[str, str]) -> Response:
+        """CORS preflight: any origin may read, and POST queries to /sparql."""
+        asked = headers.get("access-control-request-headers", "")
+        allow_headers = asked if asked and set(asked) <= _TOKEN and len(asked) < 1000 else "Accept, Content-Type"
+        return Response(204, b"", {"Allow": allowed, "Access-Control-Allow-Methods": allowed,
+                                   "Access-Control-Allow-Headers": allow_headers,
+                                   "Access-Control-Max-Age": "86400"})
 
     # --- SPARQL protocol ----------------------------------------------------------------
 
-    def sparql(self, method: str, params: dict[str, str], headers: dict[str, str], body: bytes) -> Response:
+    def sparql(self, method: str, multi: dict[str, list[str]], headers: dict[str, str], body: bytes) -> Response:
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-        if "update" in params:
+        accept = headers.get("accept", "*/*")
+        fields = dict(multi)
+        if "update" in fields:
             return Response.text(403, "read-only endpoint: SPARQL Update is refused")
-        if method in ("GET", "HEAD"):
-            text = params.get("query")
-        elif method == "POST" and ctype == "application/x-www-form-urlencoded":
-            form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+        if method == "POST" and ctype == "application/x-www-form-urlencoded":
+            try:
+                form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise BadRequest("the request body is not valid UTF-8") from None
             if "update" in form:
                 return Response.text(403, "read-only endpoint: SPARQL Update is refused")
-            text = form.get("query")
+            for key, values in form.items():
+                fields[key] = fields.get(key, []) + values
         elif method == "POST" and ctype == "application/sparql-query":
-            text = body.decode("utf-8")
+            if "query" in fields:
+                raise BadRequest("send the query either in the body or as the query parameter, not both")
+            try:
+                fields["query"] = [body.decode("utf-8")]
+            except UnicodeDecodeError:
+                raise BadRequest("the request body is not valid UTF-8") from None
         elif method == "POST" and ctype == "application/sparql-update":
             return Response.text(403, "read-only endpoint: SPARQL Update is refused")
-        else:
-            return Response.text(415 if method == "POST" else 405,
-                                 "send GET ?query=, a form POST, or POST application/sparql-query")
-        if not text:
-            if "text/html" in headers.get("accept", ""):
-                return Response(303, headers={"Location": "/query"})
+        elif method == "POST":
+            return Response.text(415, "send GET ?query=, a form POST, or POST application/sparql-query")
+        texts = fields.get("query", [])
+        if len(texts) > 1:
+            raise BadRequest("the query parameter is repeated: send exactly one query")
+        if not texts or not texts[0].strip():
+            if not texts and negotiate(accept, ["text/html", *GRAPH_TYPES], "text/turtle") == "text/html":
+                return Response(303, headers={"Location": "/query", "Vary": "Accept"})
+            if not texts:
+                return self.service_description(accept)
             return Response.text(400, "missing the query parameter")
+        request = Request(texts[0], *self._dataset(fields))
         try:
-            result = self.run(text)
+            answer = self.run(request)
         except QueryRefused as exc:
             return Response.text(403, str(exc))
-        except QueryTimeout as exc:
-            return Response.text(503, str(exc))
-        except SyntaxError as exc:
-            return Response.text(400, f"SPARQL syntax error: {exc}")
-        return self._serialise(result, headers.get("accept", "*/*"))
+        except (QuerySyntax, QueryFailed) as exc:
+            return Response.text(400, str(exc))
+        except (QueryTimeout, QueryTooLarge, QueryBusy) as exc:
+            response = Response.text(503, str(exc))
+            response.headers["Retry-After"] = "5"
+            return response
+        response = self._serialise(answer, accept)
+        response.headers["Vary"] = "Accept"
+        return response
 
-    def run(self, text: str) -> tuple:
-        """Evaluate a read-only query with the time limit and row cap; refuse the rest."""
-        check_read_only(text)
-        box: dict[str, object] = {}
+    @staticmethod
+    def _dataset(fields: dict[str, list[str]]) -> tuple[list[str] | None, list[str] | None]:
+        """default-graph-uri / named-graph-uri, honoured as the protocol says; bad IRIs are a 400."""
+        graphs: list[list[str] | None] = []
+        for key in ("default-graph-uri", "named-graph-uri"):
+            values = fields.get(key)
+            for value in values or []:
+                try:
+                    ox.NamedNode(value)
+                except ValueError:
+                    raise BadRequest(f"{key} is not an absolute IRI: {value!r}") from None
+            graphs.append(values)
+        if graphs[0] is None and graphs[1] is None:
+            return None, None
+        return graphs[0] or [], graphs[1] or []
 
-        def work() -> None:
-            try:
-                result = self.store.query(text, base_iri=self.base)
-                if isinstance(result, ox.QuerySolutions):
-                    names = [v.value for v in result.variables]
-                    rows = []
-                    for row in result:
-                        rows.append([row[n] for n in names])
-                        if len(rows) >= self.max_rows:
-                            break
-                    box["result"] = ("select", names, rows)
-                elif isinstance(result, ox.QueryTriples):
-                    triples = []
-                    for triple in result:
-                        triples.append(triple)
-                        if len(triples) >= self.max_rows:
-                            break
-                    box["result"] = ("graph", triples)
-                else:
-                    box["result"] = ("ask", bool(result))
-            except BaseException as exc:  # re-raised in the request thread
-                box["error"] = exc
+    def run(self, request: Request) -> Answer:
+        """Evaluate on a confined worker; at most ``max_pending`` requests wait or run at once."""
+        if not self._pending.acquire(blocking=False):
+            raise QueryBusy("too many queries are waiting: try again in a few seconds")
+        try:
+            return self.pool.run(request)
+        finally:
+            self._pending.release()
 
-        worker = threading.Thread(target=work, daemon=True)
-        worker.start()
-        worker.join(self.timeout)
-        if worker.is_alive():
-            raise QueryTimeout(f"the query ran past the {self.timeout:g} s limit")
-        if "error" in box:
-            raise box["error"]  # type: ignore[misc]
-        return box["result"]  # type: ignore[return-value]
-
-    def _serialise(self, result: tuple, accept: str) -> Response:
-        kind = result[0]
-        if kind == "graph":
+    def _serialise(self, answer: Answer, accept: str) -> Response:
+        headers = {TRUNCATED: str(self.max_rows)} if answer.truncated else {}
+        if answer.kind == "graph":
             media = negotiate(accept, list(GRAPH_TYPES), default="text/turtle")
             if media is None:
                 return Response.text(406, "acceptable: " + ", ".join(GRAPH_TYPES))
-            body = ox.serialize(result[1], format=GRAPH_TYPES[media])
-            return Response(200, body, {"Content-Type": f"{media}; charset=utf-8"})
+            body = ox.serialize(answer.triples, format=GRAPH_TYPES[media])
+            return Response(200, body, {"Content-Type": f"{media}; charset=utf-8", **headers})
         media = negotiate(accept, list(RESULT_TYPES), default="application/sparql-results+json")
         if media is None:
             return Response.text(406, "acceptable: " + ", ".join(RESULT_TYPES))
-        fmt = RESULT_TYPES[media]
-        if kind == "ask":
-            body = ox.Store().query("ASK {}" if result[1] else "ASK { FILTER(false) }").serialize(format=fmt)
+        if answer.kind == "ask":
+            result = Result("ask", boolean=answer.boolean)
         else:
-            body = _solutions_bytes(result[1], result[2], fmt)
-        return Response(200, body, {"Content-Type": f"{media}; charset=utf-8"})
+            try:
+                rows = [tuple(to_rdflib(v) for v in row) for row in answer.rows]
+            except QueryError as exc:
+                return Response.text(406, f"{exc}: no result format here can carry it")
+            result = Result("select", vars=answer.vars, rows=rows)
+        body = RESULT_TYPES[media](result).encode("utf-8")
+        return Response(200, body, {"Content-Type": f"{media}; charset=utf-8", **headers})
+
+    def service_description(self, accept: str) -> Response:
+        """What /sparql says about itself when asked without a query (SPARQL 1.1 Service Description)."""
+        media = negotiate(accept, list(GRAPH_TYPES), default="text/turtle")
+        if media is None:
+            return Response.text(406, "acceptable: " + ", ".join(GRAPH_TYPES))
+        endpoint = URIRef(f"{self._site()}/sparql")
+        dataset = self.kg.minter.dataset()
+        triples: list[Triple] = [
+            (endpoint, RDF.type, SD.Service), (endpoint, SD.endpoint, endpoint),
+            (endpoint, SD.supportedLanguage, SD.SPARQL11Query), (endpoint, SD.feature, SD.UnionDefaultGraph),
+            (endpoint, SD.defaultDataset, dataset), (dataset, RDF.type, SD.Dataset),
+            (endpoint, DCTERMS.description, _lit(f"Read-only; at most {self.max_rows} results per query, "
+                                                 f"{self.timeout:g} s per query; no SERVICE.", "en")),
+        ]
+        triples += [(endpoint, SD.resultFormat, FORMATS[name]) for name in
+                    ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                     "Turtle", "JSON-LD", "N-Triples", "RDF_XML")]
+        fmt = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt",
+               "application/rdf+xml": "xml"}[media]
+        return Response(200, serialize(triples, fmt, self.base).encode("utf-8"),
+                        {"Content-Type": f"{media}; charset=utf-8", "Vary": "Accept"})
 
     # --- linked data --------------------------------------------------------------------
 
@@ -255,16 +350,32 @@ class App:
         headers = {"Content-Location": f"/doc/{rest}", "Link": f'<{iri}>; rel="describes"'}
         if ext == "html":
             return self._html(self.site.resource(iri, triples), headers)
-        body = serialize(triples, ext, self.base).encode("utf-8")
+        body = serialize(triples, EXPORT_FORMAT[ext], self.base).encode("utf-8")
         return Response(200, body, {"Content-Type": f"{DOC_TYPES[ext]}; charset=utf-8", **headers})
 
     def ontology(self, path: str, accept: str) -> Response:
-        want = "text/turtle" if path.endswith(".ttl") else "text/html" if path.endswith(".html") else (
-            negotiate(accept, ["text/html", "text/turtle"], default="text/html"))
+        """The ontology as HTML, Turtle, JSON-LD, N-Triples or RDF/XML: by suffix, else by Accept."""
+        suffix = path[len("/ontology."):] if path.startswith("/ontology.") else None
+        if suffix is not None and suffix not in DOC_TYPES:
+            return self._404()
+        want = DOC_TYPES[suffix] if suffix else negotiate(accept, list(DOC_TYPES.values()), default="text/html")
+        if want is None:
+            return Response.text(406, "acceptable: " + ", ".join(DOC_TYPES.values()))
+        vary = {} if suffix else {"Vary": "Accept"}
         text = ontology_file("ccus.ttl").read_text(encoding="utf-8")
+        if want == "text/html":
+            response = self._html(self.site.ontology(text))
+            response.headers.update(vary)
+            return response
         if want == "text/turtle":
-            return Response(200, text.encode("utf-8"), {"Content-Type": "text/turtle; charset=utf-8"})
-        return self._html(self.site.ontology(text))
+            body = text.encode("utf-8")
+        else:
+            with self._lock:
+                if want not in self._ontology:
+                    graph = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+                    self._ontology[want] = ox.serialize(list(graph), format=GRAPH_TYPES[want])
+            body = self._ontology[want]
+        return Response(200, body, {"Content-Type": f"{want}; charset=utf-8", **vary})
 
     def dump(self, name: str) -> Response:
         stem, _, ext = name.rpartition(".")
@@ -281,7 +392,7 @@ class App:
         """VoID + DCAT description of the dataset: size, dumps, endpoint."""
         minter = self.kg.minter
         ds = minter.dataset()
-        site = self.base.rsplit("/id/", 1)[0] if "/id/" in self.base else self.base.rstrip("/")
+        site = self._site()
         triples: list[Triple] = [
             (ds, RDF.type, VOID.Dataset), (ds, RDF.type, DCAT.Dataset),
             (ds, DCTERMS.title, _lit("ccus-kg: CCUS policy knowledge graph", "en")),
@@ -302,9 +413,12 @@ class App:
 
     # --- pages ----------------------------------------------------------------------------
 
-    def query_page(self, params: dict[str, str]) -> Response:
+    def query_page(self, params: dict[str, str], multi: dict[str, list[str]] | None = None) -> Response:
         queries = catalogue()
+        if any(len(v) > 1 for k, v in (multi or {}).items() if k in ("name", "sparql")):
+            raise BadRequest("the name or sparql parameter is repeated: send one query")
         name, sparql, error, table = params.get("name"), params.get("sparql"), None, None
+        truncated = None
         if name or sparql:
             try:
                 if name:
@@ -312,10 +426,21 @@ class App:
                         raise QueryError(f"no query named '{name}'")
                     values = {k[2:]: v for k, v in params.items() if k.startswith("p.") and v != ""}
                     sparql = bind(queries[name], values)
-                table = self.run(sparql or "")
-            except (QueryError, QueryRefused, QueryTimeout, SyntaxError) as exc:
+                answer = self.run(Request(sparql or ""))
+                table = (("graph", answer.triples) if answer.kind == "graph" else
+                         ("ask", answer.boolean) if answer.kind == "ask" else ("select", answer.vars, answer.rows))
+                truncated = self.max_rows if answer.truncated else None
+            except (QueryError, QueryRefused, QuerySyntax, QueryFailed, QueryTimeout, QueryTooLarge,
+                    QueryBusy) as exc:
                 error = str(exc)
-        return self._html(self.site.query_page(queries, params, table, error))
+        response = self._html(self.site.query_page(queries, params, table, error, truncated))
+        if truncated:
+            response.headers[TRUNCATED] = str(truncated)
+        return response
+
+    def _site(self) -> str:
+        """Where the site lives: the base IRI without its /id/ part."""
+        return self.base.rsplit("/id/", 1)[0] if "/id/" in self.base else self.base.rstrip("/")
 
     def _html(self, text: str, headers: dict[str, str] | None = None) -> Response:
         response = Response.text(200, text, "text/html")
@@ -324,16 +449,6 @@ class App:
 
     def _404(self) -> Response:
         return Response.text(404, self.site.not_found(), "text/html")
-
-
-def check_read_only(text: str) -> None:
-    """Refuse updates, LOAD and SERVICE before anything is evaluated."""
-    bare = _STRINGS.sub(" ", text)
-    if _SERVICE.search(bare):
-        raise QueryRefused("SERVICE is refused: this endpoint never opens outbound connections")
-    match = _UPDATE.search(bare)
-    if match:
-        raise QueryRefused(f"read-only endpoint: {match.group(1).upper()} is refused")
 
 
 def negotiate(accept: str, offered: list[str], default: str) -> str | None:
@@ -363,21 +478,6 @@ def negotiate(accept: str, offered: list[str], default: str) -> str | None:
     return None
 
 
-def _solutions_bytes(names: list[str], rows: list[list[object]], fmt: ox.QueryResultsFormat) -> bytes:
-    """Serialise (possibly capped) SELECT rows with Oxigraph's writers."""
-    head = " ".join(f"?{n}" for n in names) or "?_"
-    values = " ".join("(" + " ".join(_term(v) for v in row) + ")" for row in rows)
-    store = ox.Store()
-    query = f"SELECT {head} WHERE {{ VALUES ({head}) {{ {values} }} }}" if names else "SELECT * WHERE {}"
-    return store.query(query).serialize(format=fmt)
-
-
-def _term(value: object) -> str:
-    if value is None:
-        return "UNDEF"
-    return str(value)
-
-
 def _lit(text: str, lang: str | None = None) -> Node:
     return Literal(text, lang=lang)
 
@@ -386,68 +486,4 @@ def _typed(text: str, datatype: URIRef) -> Node:
     return Literal(text, datatype=datatype)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    app: App
-    server_version = "ccus-kg"
-    protocol_version = "HTTP/1.1"
-
-    def _serve(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        response = self.app.handle(method, self.path, headers, body)
-        self.send_response(response.status)
-        for key, value in response.headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        if self.path.startswith("/sparql"):
-            self.send_header("Access-Control-Allow-Origin", "*")
-        self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(response.body)
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_HEAD(self) -> None:
-        self._serve("HEAD")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
-
-    def log_message(self, format: str, *args: object) -> None:
-        if self.server.verbose:  # type: ignore[attr-defined]
-            super().log_message(format, *args)
-
-
-def make_server(app: App, host: str = "127.0.0.1", port: int = 8000, verbose: bool = False
-                ) -> ThreadingHTTPServer:
-    """A threading HTTP server bound to host:port (port 0 picks a free one)."""
-    handler = type("Handler", (_Handler,), {"app": app})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    server.verbose = verbose  # type: ignore[attr-defined]
-    return server
-
-
-def serve_forever(app: App, host: str, port: int, ready: Callable[[str], None] | None = None) -> None:
-    """Run until interrupted."""
-    server = make_server(app, host, port, verbose=True)
-    host_name, port_number = server.server_address[:2]
-    url = urlunsplit(("http", f"{host_name}:{port_number}", "/", "", ""))
-    if ready:
-        ready(url)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-
-
-__all__ = ["App", "QueryRefused", "Response", "check_read_only", "make_server", "negotiate",
-           "serve_forever"]
+__all__ = ["App", "BadRequest", "QueryRefused", "Response", "check_read_only", "negotiate", "servable"]

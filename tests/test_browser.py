@@ -35,11 +35,16 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, App]]:
     app = App(load(lineage_corpus(tmp_path_factory.mktemp("corpus"))))
     url, stop = start(app)
-    yield url
+    yield url, app
     stop()
+
+
+@pytest.fixture(scope="module")
+def site(served: tuple[str, App]) -> str:
+    return served[0]
 
 
 def test_index_filter_lineage_link_and_named_query(browser: Browser, site: str) -> None:
@@ -71,3 +76,33 @@ def test_index_filter_lineage_link_and_named_query(browser: Browser, site: str) 
     page.screenshot(path=str(SHOTS / "query.png"), full_page=True)
     # Everything the pages loaded came from this server: no CDN, nothing outbound.
     assert requests and all(r.startswith(site) for r in requests)
+
+
+def test_cross_origin_fetch_with_a_preflight(browser: Browser, served: tuple[str, App]) -> None:
+    """A page from another origin POSTs application/sparql-query: Chromium preflights, then reads the answer."""
+    url, app = served
+    seen: list[tuple[str, str, str]] = []
+    handle = app.handle
+
+    def spy(method: str, target: str, headers: dict[str, str], body: bytes = b"") -> object:
+        seen.append((method, target, headers.get("origin", "")))
+        return handle(method, target, headers, body)
+
+    app.handle = spy  # type: ignore[method-assign]
+    try:
+        other = url.replace("127.0.0.1", "localhost")  # same server, another origin
+        page = browser.new_page()
+        page.goto(other + "/")
+        rows = page.evaluate("""async (endpoint) => {
+            const response = await fetch(endpoint, {method: "POST",
+                body: "SELECT ?id WHERE { ?p <http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id",
+                headers: {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}});
+            const data = await response.json();
+            return [response.status, response.headers.get("x-result-truncated"),
+                    data.results.bindings.map(b => b.id.value)];
+        }""", url + "/sparql")
+    finally:
+        app.handle = handle  # type: ignore[method-assign]
+    assert rows == [200, None, ["no-storage-2010", "no-storage-2014", "no-storage-2020"]]
+    methods = [(m, t, o) for m, t, o in seen if t == "/sparql"]
+    assert methods == [("OPTIONS", "/sparql", other), ("POST", "/sparql", other)]

@@ -5,23 +5,30 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import VOID
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, VOID
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from kg.build import load
 from kg.iris import Minter
 from kg.namespaces import CCUS
-from kg.server import App, check_read_only, make_server, negotiate
+from kg.server import App, check_read_only, negotiate
+from kg.transport import Limits, address, make_server
+from kg.transport import stop as stop_server
 
 from .conftest import minimal_record, write_record
 
@@ -47,17 +54,18 @@ def lineage_corpus(root: Path) -> Path:
     return root
 
 
-def start(app: App) -> tuple[str, callable]:
-    server = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+def start(app: App, limits: Limits | None = None) -> tuple[str, Callable[[], None]]:
+    """Serve ``app`` with the production transport on a free loopback port; stop() ends it."""
+    server = make_server(app, "127.0.0.1", 0, limits or Limits())
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    host, port = server.server_address[:2]
 
     def stop() -> None:
-        server.shutdown()
-        server.server_close()
+        stop_server(server)
+        thread.join(10)
+        app.close()
 
-    return f"http://{host}:{port}", stop
+    return address(server), stop
 
 
 @pytest.fixture(scope="module")
@@ -170,14 +178,129 @@ def test_keywords_inside_strings_and_iris_are_not_refused() -> None:
 
 
 def test_time_limit_and_row_cap(tmp_path: Path) -> None:
-    app = App(load(lineage_corpus(tmp_path)), timeout=0.2, max_rows=2)
-    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    response = app.handle("GET", "/sparql?query=" + urllib.parse.quote(heavy), {"accept": "application/json"})
-    assert response.status == 503
-    assert b"past the 0.2 s limit" in response.body
-    capped = app.handle("GET", "/sparql?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }"),
-                        {"accept": "application/sparql-results+json"})
-    assert len(json.loads(capped.body)["results"]["bindings"]) == 2
+    with App(load(lineage_corpus(tmp_path)), timeout=0.5, max_rows=2, workers=1) as app:
+        heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        response = app.handle("GET", "/sparql?query=" + urllib.parse.quote(heavy), {"accept": "application/json"})
+        assert response.status == 503
+        assert response.body == b"the query ran past the 0.5 s limit and was stopped"
+        assert response.headers["Retry-After"] == "5"
+        capped = app.handle("GET", "/sparql?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }"),
+                            {"accept": "application/sparql-results+json"})
+        assert len(json.loads(capped.body)["results"]["bindings"]) == 2
+        assert capped.headers["X-Result-Truncated"] == "2"
+        graph = app.handle("GET", "/sparql?query=" + urllib.parse.quote("CONSTRUCT WHERE { ?s ?p ?o }"),
+                           {"accept": "application/n-triples"})
+        assert len(graph.body.decode().splitlines()) == 2 and graph.headers["X-Result-Truncated"] == "2"
+        whole = app.handle("GET", "/sparql?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o } LIMIT 2"), {})
+        assert "X-Result-Truncated" not in whole.headers
+        page = app.handle("GET", "/query?sparql=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }"), {})
+        assert page.headers["X-Result-Truncated"] == "2"
+        assert ('<p class="error" id="truncated">Only the first 2 results are shown: the answer was cut at '
+                "this server's row cap.") in page.body.decode()
+
+
+def test_cors_preflight_and_headers_on_every_read_resource(site: tuple[str, App]) -> None:
+    url, _ = site
+    request = urllib.request.Request(url + "/sparql", method="OPTIONS", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, accept"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert response.headers["Access-Control-Allow-Methods"] == "GET, HEAD, POST, OPTIONS"
+        assert response.headers["Access-Control-Allow-Headers"] == "content-type, accept"
+        assert response.headers["Access-Control-Max-Age"] == "86400"
+    q = urllib.parse.quote(QUERY)
+    for path in ("/", f"/sparql?query={q}", "/sparql", "/id/policy/no-storage-2014", "/doc/policy/no-storage-2014.ttl",
+                 "/doc/policy/no-storage-2014.html", "/dumps/ccus-kg.ttl", "/void.ttl", "/ontology", "/query",
+                 "/static/style.css", "/nope"):
+        _status, headers, _ = get(url + path, accept="text/turtle")
+        assert headers["access-control-allow-origin"] == "*", path
+        assert "X-Result-Truncated" in headers["access-control-expose-headers"], path
+
+
+def test_vary_accept_wherever_negotiated(site: tuple[str, App]) -> None:
+    url, _ = site
+    q = urllib.parse.quote(QUERY)
+    for path in (f"/sparql?query={q}", "/sparql", "/ontology", "/id/policy/no-storage-2014"):
+        assert get(url + path, accept="text/turtle")[1]["vary"] == "Accept", path
+    assert "vary" not in get(url + "/ontology.ttl")[1]
+
+
+def test_dataset_parameters_are_honoured(site: tuple[str, App]) -> None:
+    url, _ = site
+    count = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/ccus-kg/ontology#Policy> }"
+    graph = str(M.graph())
+
+    def n(extra: str, query: str = count) -> str:
+        body = get(f"{url}/sparql?query={urllib.parse.quote(query)}{extra}", accept="text/csv")[2]
+        return body.decode().splitlines()[1]
+
+    assert n("") == "3"  # no dataset: the union of every graph
+    assert n("&default-graph-uri=" + urllib.parse.quote(graph)) == "3"
+    assert n("&default-graph-uri=" + urllib.parse.quote("http://example.org/no-such-graph")) == "0"
+    assert n("&named-graph-uri=" + urllib.parse.quote(graph)) == "0"  # an empty default graph
+    in_graph = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?p a <https://w3id.org/ccus-kg/ontology#Policy> } }"
+    assert n("&named-graph-uri=" + urllib.parse.quote(graph), in_graph) == graph
+    form = urllib.parse.urlencode({"query": count, "default-graph-uri": "http://example.org/none"}).encode()
+    body = get(url + "/sparql", accept="text/csv", method="POST", data=form,
+               ctype="application/x-www-form-urlencoded")[2]
+    assert body.decode().splitlines()[1] == "0"
+
+
+def test_sparqlwrapper_defaults_construct_and_describe_as_rdfxml(site: tuple[str, App]) -> None:
+    url, _ = site
+    client = SPARQLWrapper(url + "/sparql")
+    client.setQuery("CONSTRUCT { ?a <https://w3id.org/ccus-kg/ontology#supersedes> ?b } "
+                    "WHERE { ?a <https://w3id.org/ccus-kg/ontology#supersedes> ?b }")
+    graph = client.query().convert()  # SPARQLWrapper's default: RDF/XML, parsed into an rdflib Graph
+    assert set(graph) == {(M.policy("no-storage-2014"), CCUS.supersedes, M.policy("no-storage-2010")),
+                          (M.policy("no-storage-2020"), CCUS.supersedes, M.policy("no-storage-2014"))}
+    client.setQuery(f"DESCRIBE <{M.policy('no-storage-2020')}>")
+    graph = client.query().convert()
+    assert (M.policy("no-storage-2020"), CCUS.supersedes, M.policy("no-storage-2014")) in graph
+    client.setQuery(QUERY)  # and a SELECT with every default
+    rows = client.query().convert().getElementsByTagName("result")
+    assert len(rows) == 3
+
+
+def test_service_description_at_sparql_without_a_query(site: tuple[str, App]) -> None:
+    url, _ = site
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    for accept, fmt in (("text/turtle", "turtle"), ("application/rdf+xml", "xml"), ("*/*", "turtle"),
+                        ("application/ld+json", "json-ld"), ("application/n-triples", "nt")):
+        status, headers, body = get(url + "/sparql", accept=accept)
+        assert status == 200
+        graph = Graph().parse(data=body, format=fmt)
+        endpoint = URIRef("https://w3id.org/ccus-kg/sparql")
+        assert (endpoint, RDF.type, sd.Service) in graph
+        assert (endpoint, sd.supportedLanguage, sd.SPARQL11Query) in graph
+        assert (endpoint, sd.resultFormat, URIRef("http://www.w3.org/ns/formats/RDF_XML")) in graph
+    status, headers, _ = get(url + "/sparql", accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert (status, headers["location"]) == (303, "/query")
+
+
+@pytest.mark.parametrize(("how", "fmt"), [("application/ld+json", "json-ld"), ("application/n-triples", "nt"),
+                                          ("application/rdf+xml", "xml"), ("text/turtle", "turtle"),
+                                          ("/ontology.jsonld", "json-ld"), ("/ontology.nt", "nt"),
+                                          ("/ontology.rdf", "xml")])
+def test_ontology_negotiates_every_rdf_format(site: tuple[str, App], how: str, fmt: str) -> None:
+    url, _ = site
+    status, _headers, body = get(url + how, accept="*/*") if how.startswith("/") else get(url + "/ontology", how)
+    assert status == 200
+    graph = Graph().parse(data=body, format=fmt)
+    assert (CCUS.Policy, RDF.type, OWL.Class) in graph
+    assert (CCUS.supersedes, OWL.inverseOf, CCUS.supersededBy) in graph
+
+
+def test_documents_in_rdfxml(site: tuple[str, App]) -> None:
+    url, _ = site
+    status, headers, _ = get(url + "/id/policy/no-storage-2014", accept="application/rdf+xml")
+    assert (status, headers["location"]) == (303, "/doc/policy/no-storage-2014.rdf")
+    status, headers, body = get(url + headers["location"])
+    assert headers["content-type"] == "application/rdf+xml; charset=utf-8"
+    graph = Graph().parse(data=body, format="xml")
+    assert (M.policy("no-storage-2014"), CCUS.supersedes, M.policy("no-storage-2010")) in graph
 
 
 @pytest.mark.parametrize(("accept", "ext"), [("text/html", "html"), ("text/turtle", "ttl"),
@@ -251,7 +374,11 @@ def test_query_page_runs_a_named_query(site: tuple[str, App]) -> None:
 
 def test_configured_base_is_served(tmp_path: Path) -> None:
     root = lineage_corpus(tmp_path)
-    app = App(load(root, base="http://example.org/kg/id/"))
+    with App(load(root, base="http://example.org/kg/id/"), workers=1) as app:
+        check_served_base(app)
+
+
+def check_served_base(app: App) -> None:
     response = app.handle("GET", "/id/policy/no-storage-2020", {"accept": "text/turtle"})
     assert response.status == 303
     doc = app.handle("GET", response.headers["Location"], {})
@@ -288,3 +415,23 @@ def test_load_2000_requests_8_at_a_time_without_errors(site: tuple[str, App]) ->
     print(f"load: 2000 requests in {elapsed:.2f} s = {2000 / elapsed:.0f} req/s, "
           f"p95 {latencies[int(0.95 * len(latencies))] * 1000:.1f} ms")
     assert errors == []
+
+
+def test_the_serve_command_starts_serves_and_stops(tmp_path: Path) -> None:
+    """`ccus-kg serve` itself: validates, prints where it listens and what guards the workers, answers."""
+    root = lineage_corpus(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--seeds", str(root), "--port", "0",
+                                "--workers", "1"], stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "COLUMNS": "300"})
+    try:
+        banner = process.stderr.readline() if process.stderr else ""
+        match = re.search(r"serving 3 policies, \d+ triples at (http://127\.0\.0\.1:\d+/) \(1 query workers, "
+                          r"network blocked by seccomp; Ctrl-C stops\)", banner)
+        assert match, banner
+        status, headers, body = get(match.group(1) + "sparql?query=" + urllib.parse.quote("ASK {}"),
+                                    accept="application/sparql-results+json")
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+        assert headers["server"] == "ccus-kg"
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
