@@ -113,6 +113,10 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+# DCAT wants a media type as an IRI: the IANA registry's page of that type.
+IANA_MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
 
 # SKOS concept schemes shipped in ontology/vocabularies.ttl
 DIMENSION = Namespace(ONTOLOGY_IRI + "/dimension/")
@@ -123,6 +127,8 @@ REVIEW_STATUS = Namespace(ONTOLOGY_IRI + "/review-status/")
 
 # SHACL shapes (ontology/shapes.ttl) and the validation-only helper terms they read.
 SHAPES = Namespace(ONTOLOGY_IRI + "/shapes#")
+SHAPES_IRI = ONTOLOGY_IRI + "/shapes"  # the owl:Ontology that shapes.ttl declares
+CONTEXT_IRI = ONTOLOGY_IRI + "/context.jsonld"  # where ontology/context.jsonld is published
 
 
 def _materialise(*namespaces: type[DefinedNamespace]) -> None:
@@ -190,6 +196,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 __all__ = [
     "CATEGORY",
     "CCUS",
+    "CONTEXT_IRI",
     "DATA_LICENSE",
     "DCAT",
     "DCTERMS",
@@ -197,6 +204,8 @@ __all__ = [
     "DIMENSION",
     "ELI",
     "EU_COUNTRY",
+    "FOAF",
+    "IANA_MEDIA_TYPES",
     "LEGAL_WEIGHT",
     "ONTOLOGY_IRI",
     "OWL",
@@ -206,8 +215,10 @@ __all__ = [
     "REVIEW_STATUS",
     "SCHEMA",
     "SCHEMES",
+    "SD",
     "SH",
     "SHAPES",
+    "SHAPES_IRI",
     "SKOS",
     "SPARQL_RESULTS",
     "STATUS",

@@ -25,6 +25,7 @@ from kg.build import KnowledgeGraph
 from kg.errors import QueryError
 from kg.export import MEDIA_TYPES, SUFFIX, ntriples, serialize
 from kg.lineage import Lineage
+from kg.linked_data import LinkedData
 from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, RDF, VOID, XSD
 from kg.queries import bind, catalogue
 from kg.resources import ontology_file
@@ -86,15 +87,16 @@ class App:
         self.store = ox.Store()
         data = ntriples(kg.triples).encode("utf-8")
         self.store.load(data, ox.RdfFormat.N_TRIPLES)
-        self.triple_count = len(self.store)  # the data; the SKOS schemes join below for queries
         schemes = ntriples(vocabularies().graph).encode("utf-8")
         self.store.load(schemes, ox.RdfFormat.N_TRIPLES)
+        self.triple_count = len(self.store)  # the data and the SKOS schemes, as the dumps and VoID count them
         self.subjects: dict[Node, list[Triple]] = {}
         for triple in set(kg.triples):
             self.subjects.setdefault(triple[0], []).append(triple)
         self._dumps: dict[str, bytes] = {"nt": data}
         self._lock = threading.Lock()
         self.site = pages.Site(kg, self.describe, catalogue(), Lineage.from_source(OxigraphSource(self.store)))
+        self.linked = LinkedData(kg, self.site)  # kg.linked_data: ontology side, dataset, graph, VoID, dumps
 
     # --- routing ------------------------------------------------------------------------
 
@@ -109,6 +111,11 @@ class App:
                 return self.sparql(method, params, headers, body)
             if method not in ("GET", "HEAD"):
                 return Response.text(405, "method not allowed")
+            # --- kg.linked_data: the IRIs it knows, VoID, the dumps (its answer, or None to go on) ---
+            linked = self.linked.answer(path, accept)
+            if linked is not None:
+                return Response(linked.status, linked.body, linked.headers)
+            # --- end kg.linked_data ---
             if path in ("/", "/index.html"):
                 return self._html(self.site.index())
             if path.startswith("/static/"):
