@@ -17,13 +17,19 @@ on ``ccus-kg serve``, so a client that follows its nose never meets a 404:
   data, so a downloaded dump validates against the shapes on its own and
   holds exactly the triples the endpoint answers from.
 
-The policies and the other resources the records state are answered by the
-server's own ``/id/`` route; this module only claims the IRIs it knows.
+- the resources the records state (``/id/policy/…``, clusters,
+  jurisdictions, …): ``303`` to ``/doc/….{html,ttl,nt,jsonld,rdf}``, with
+  what the server's ``describe`` gives for them.
+
+The server asks ``LinkedData.answer`` first and goes on with its own routes
+when it answers None; the module never imports the server (it gets the HTML
+renderer and ``describe`` handed in).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -131,10 +137,13 @@ def _graph_triples(name: str) -> list[Triple]:
 class LinkedData:
     """Answers the IRIs of the ontology side and of the dataset, and the dumps, for one loaded graph."""
 
-    def __init__(self, kg: KnowledgeGraph, pages: Pages | None = None):
+    def __init__(self, kg: KnowledgeGraph, pages: Pages | None = None,
+                 describe: Callable[[URIRef], list[Triple]] | None = None):
         self.kg = kg
         self.minter = kg.minter
         self.pages = pages
+        # What the records state about a resource and the nodes it owns (the server's index), if served.
+        self.describe_data = describe or (lambda iri: [])
         self.published: list[Triple] = with_schemes(kg.triples)
         self.triple_count = len(set(self.published))
         ontology = _graph_triples("ccus.ttl")
@@ -170,13 +179,15 @@ class LinkedData:
         if path.startswith("/doc/"):
             stem, dot, ext = path.rpartition(".")
             iri = self.minter.iri_at("/id/" + stem[len("/doc/"):]) if dot else None
-            if iri in self.nodes and (ext in DOCUMENT_FORMATS or ext == "html"):
+            if iri is not None and (ext in DOCUMENT_FORMATS or ext == "html") and self.triples(iri):
                 return self._document(iri, ext)
             return None
         iri = self.minter.iri_at(path)
+        if iri is None:
+            return None
         if iri in self.files:
             return self._file(iri, accept)
-        if iri in self.nodes:
+        if iri in self.nodes or (path.startswith("/id/") and self.describe_data(iri)):
             return self._see_other(iri, accept)
         stem, dot, ext = path.rpartition(".")
         if dot and (ext in DOCUMENT_FORMATS or ext == "html") and path.startswith("/ontology"):
@@ -188,7 +199,7 @@ class LinkedData:
         return None
 
     def iris(self) -> list[URIRef]:
-        """Every IRI this module answers (the tests dereference each)."""
+        """Every IRI this module answers besides the records' resources (the tests dereference each)."""
         return sorted({*self.files, *(n for n in self.nodes if isinstance(n, URIRef))}, key=str)
 
     # --- documents ----------------------------------------------------------------------------
@@ -230,8 +241,12 @@ class LinkedData:
         return [t for node, triples in self.nodes.items() if node == iri or str(node).startswith(prefix)
                 for t in triples]
 
+    def triples(self, iri: URIRef) -> list[Triple]:
+        """What the document of a slash IRI holds: this module's nodes, else what the records state."""
+        return self.describe(iri) if iri in self.nodes else self.describe_data(iri)
+
     def _document(self, iri: URIRef, ext: str) -> Answer:
-        triples = self.describe(iri)
+        triples = self.triples(iri)
         location = self.doc_path(iri, ext)
         headers = {"Content-Location": location, "Link": f'<{iri}>; rel="describes"'}
         if ext == "html":
