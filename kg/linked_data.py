@@ -183,11 +183,9 @@ class LinkedData:
                 return self._document(iri, ext)
             return None
         iri = self.minter.iri_at(path)
-        if iri is None:
-            return None
         if iri in self.files:
             return self._file(iri, accept)
-        if iri in self.nodes or (path.startswith("/id/") and self.describe_data(iri)):
+        if iri in self.nodes or (iri is not None and path.startswith("/id/") and self.describe_data(iri)):
             return self._see_other(iri, accept)
         stem, dot, ext = path.rpartition(".")
         if dot and (ext in DOCUMENT_FORMATS or ext == "html") and path.startswith("/ontology"):
