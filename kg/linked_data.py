@@ -138,14 +138,14 @@ class LinkedData:
     """Answers the IRIs of the ontology side and of the dataset, and the dumps, for one loaded graph."""
 
     def __init__(self, kg: KnowledgeGraph, pages: Pages | None = None,
-                 describe: Callable[[URIRef], list[Triple]] | None = None):
+                 describe: Callable[[URIRef], list[Triple]] | None = None, triple_count: int | None = None):
+        """``describe`` and ``triple_count`` come from the server: its index of the records' resources and
+        the number of triples its store holds (computed here when not given)."""
         self.kg = kg
         self.minter = kg.minter
         self.pages = pages
-        # What the records state about a resource and the nodes it owns (the server's index), if served.
         self.describe_data = describe or (lambda iri: [])
-        self.published: list[Triple] = with_schemes(kg.triples)
-        self.triple_count = len(set(self.published))
+        self.triple_count = len(set(self.published)) if triple_count is None else triple_count
         ontology = _graph_triples("ccus.ttl")
         version = next((o for s, p, o in ontology if s == URIRef(ONTOLOGY_IRI) and p == OWL.versionIRI), None)
         # Hash namespaces: one file answers the IRI and every term in it.
@@ -154,14 +154,19 @@ class LinkedData:
             self.files[version] = "ccus.ttl"
         self._file_triples = {"ccus.ttl": ontology, "shapes.ttl": _graph_triples("shapes.ttl")}
         # Slash IRIs: each node's own triples (the schemes and concepts, the VoID description).
-        data_subjects = {s for s, _, _ in kg.triples}
         self.nodes: dict[Node, list[Triple]] = {}
         self._void = self.void_triples()
         for triple in [*_graph_triples("vocabularies.ttl"), *self._void]:
-            if triple[0] not in data_subjects:  # the records' own resources are the server's /id/ route's
-                self.nodes.setdefault(triple[0], []).append(triple)
+            self.nodes.setdefault(triple[0], []).append(triple)
+        for node in [n for n in self.nodes if isinstance(n, URIRef) and self.describe_data(n)]:
+            del self.nodes[node]  # a resource the records state (the publisher, say) is described by them
         self._dumps: dict[str, bytes] = {}
         self._lock = threading.Lock()
+
+    @cached_property
+    def published(self) -> list[Triple]:
+        """What the dumps hold: the data and the SKOS schemes."""
+        return with_schemes(self.kg.triples)
 
     # --- routing ------------------------------------------------------------------------------
 

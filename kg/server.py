@@ -96,7 +96,7 @@ class App:
         self._dumps: dict[str, bytes] = {"nt": data}
         self._lock = threading.Lock()
         self.site = pages.Site(kg, self.describe, catalogue(), Lineage.from_source(OxigraphSource(self.store)))
-        self.linked = LinkedData(kg, self.site, self.describe)  # kg.linked_data: every IRI, VoID, the dumps
+        self.linked = LinkedData(kg, self.site, self.describe, self.triple_count)  # kg.linked_data: IRIs, VoID, dumps
 
     # --- routing ------------------------------------------------------------------------
 
