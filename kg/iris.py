@@ -79,6 +79,47 @@ class Minter:
         """The named graph that TriG exports and `push` write into."""
         return URIRef(f"{self.base}graph/ccus-kg")
 
+    def distribution(self, fmt: str) -> URIRef:
+        """The DCAT distribution of the dataset in one dump format."""
+        return URIRef(f"{self.dataset()}/distribution/{_segment(fmt)}")
+
+    def publisher(self) -> URIRef:
+        """The agent that publishes the dataset and the ontology."""
+        return self.agent("ccus-kg project")
+
+    @property
+    def site(self) -> str:
+        """The root the server answers for: the base without its trailing ``id/``.
+
+        >>> Minter().site
+        'https://w3id.org/ccus-kg/'
+        """
+        return self.base[: -len("id/")] if self.base.endswith("/id/") else self.base
+
+    def site_url(self, path: str) -> URIRef:
+        """A document of the site, such as ``dumps/ccus-kg.ttl`` or ``sparql``."""
+        return URIRef(self.site + path.lstrip("/"))
+
+    def path(self, iri: str) -> str | None:
+        """The server path of an IRI under the base or the ontology, or None for any other IRI.
+
+        >>> Minter().path("https://w3id.org/ccus-kg/ontology/status/active")
+        '/ontology/status/active'
+        """
+        if iri.startswith(self.base):
+            return "/id/" + iri[len(self.base):]
+        if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "/") or iri.startswith(ONTOLOGY_IRI + "#"):
+            return "/ontology" + iri[len(ONTOLOGY_IRI):].split("#", 1)[0]
+        return None
+
+    def iri_at(self, path: str) -> URIRef | None:
+        """The IRI a server path names (the inverse of ``path``), or None."""
+        if path.startswith("/id/") and len(path) > len("/id/"):
+            return URIRef(self.base + quote(path[len("/id/"):], safe="/-._~%"))
+        if path == "/ontology" or path.startswith("/ontology/"):
+            return URIRef(ONTOLOGY_IRI + quote(path[len("/ontology"):], safe="/-._~%"))
+        return None
+
     def owner_id(self, iri: str) -> str | None:
         """The id of the policy a node belongs to (the policy itself, its assessments, milestones,
         source records), or None for a shared node (cluster, jurisdiction, agent) and any other IRI."""

@@ -115,6 +115,9 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # the /sparql service description
 FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C IRIs of result and RDF formats
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+# DCAT wants a media type as an IRI: the IANA registry's page of that type.
+IANA_MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
 
 # SKOS concept schemes shipped in ontology/vocabularies.ttl
 DIMENSION = Namespace(ONTOLOGY_IRI + "/dimension/")
@@ -125,6 +128,8 @@ REVIEW_STATUS = Namespace(ONTOLOGY_IRI + "/review-status/")
 
 # SHACL shapes (ontology/shapes.ttl) and the validation-only helper terms they read.
 SHAPES = Namespace(ONTOLOGY_IRI + "/shapes#")
+SHAPES_IRI = ONTOLOGY_IRI + "/shapes"  # the owl:Ontology that shapes.ttl declares
+CONTEXT_IRI = ONTOLOGY_IRI + "/context.jsonld"  # where ontology/context.jsonld is published
 
 
 def _materialise(*namespaces: type[DefinedNamespace]) -> None:
@@ -192,6 +197,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 __all__ = [
     "CATEGORY",
     "CCUS",
+    "CONTEXT_IRI",
     "DATA_LICENSE",
     "DCAT",
     "DCTERMS",
@@ -199,7 +205,9 @@ __all__ = [
     "DIMENSION",
     "ELI",
     "EU_COUNTRY",
+    "FOAF",
     "FORMATS",
+    "IANA_MEDIA_TYPES",
     "LEGAL_WEIGHT",
     "ONTOLOGY_IRI",
     "OWL",
@@ -212,6 +220,7 @@ __all__ = [
     "SD",
     "SH",
     "SHAPES",
+    "SHAPES_IRI",
     "SKOS",
     "SPARQL_RESULTS",
     "STATUS",

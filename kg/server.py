@@ -23,6 +23,7 @@ from kg.build import KnowledgeGraph
 from kg.errors import DataError, QueryError
 from kg.export import MEDIA_TYPES, SUFFIX, ntriples, serialize
 from kg.lineage import Lineage
+from kg.linked_data import LinkedData
 from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, FORMATS, RDF, SD, VOID, XSD
 from kg.queries import bind, catalogue
 from kg.resources import ontology_file
@@ -111,9 +112,9 @@ class App:
         self.store = ox.Store()  # trusted queries only: the lineage and the pages
         data = ntriples(kg.triples).encode("utf-8")
         self.store.load(data, ox.RdfFormat.N_TRIPLES)
-        self.triple_count = len(self.store)  # the data; the SKOS schemes join below for queries
         schemes = ntriples(vocabularies().graph).encode("utf-8")
         self.store.load(schemes, ox.RdfFormat.N_TRIPLES)
+        self.triple_count = len(self.store)  # the data and the SKOS schemes, as the dumps and VoID count them
         self.subjects: dict[Node, list[Triple]] = {}
         for triple in set(kg.triples):
             self.subjects.setdefault(triple[0], []).append(triple)
@@ -122,6 +123,7 @@ class App:
         self._lock = threading.Lock()
         self._pending = threading.BoundedSemaphore(max_pending)
         self.site = pages.Site(kg, self.describe, catalogue(), Lineage.from_source(OxigraphSource(self.store)))
+        self.linked = LinkedData(kg, self.site, self.describe, self.triple_count)  # kg.linked_data: IRIs, VoID, dumps
         setup = Setup(data=data, graph=str(kg.minter.graph()), extra=schemes, base=self.base, max_rows=max_rows,
                       max_memory=max_memory, max_reply=max(16 * MB, max_memory // 4),
                       require_sandbox=require_sandbox)
@@ -166,6 +168,11 @@ class App:
             return Response(405, b"method not allowed\n", {"Allow": allowed, "Content-Type": "text/plain"})
         if path == "/sparql":
             return self.sparql(method, multi, headers, body)
+        # --- kg.linked_data: the IRIs it knows, VoID, the dumps (its answer, or None to go on) ---
+        linked = self.linked.answer(path, accept)
+        if linked is not None:
+            return Response(linked.status, linked.body, linked.headers)
+        # --- end kg.linked_data ---
         if path in ("/", "/index.html"):
             return self._html(self.site.index())
         if path.startswith("/static/"):

@@ -6,6 +6,9 @@ need=()
 check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 # (command package) pairs are added here by the features that need them.
 check chromium chromium                      # tests/test_browser.py drives it with Playwright
+[ -x /usr/sbin/apache2 ] || need+=(apache2)   # tests/test_w3id.py runs the w3id .htaccess on a real httpd
+check rapper raptor2-utils                   # tests/test_linked_data.py parses every served document
+check curl curl                              # tests/test_w3id.py follows the w3id redirects with curl
 fc-list 2>/dev/null | grep -qi "wqy" || need+=(fonts-wqy-zenhei fontconfig)  # Chinese glyphs in screenshots
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

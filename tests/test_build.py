@@ -38,7 +38,7 @@ def test_build_text_summary_line(tmp_path: Path) -> None:
     code, out, _ = run("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"))
     assert code == 0
     assert out.startswith("built 1 records (1 policies, en) -> ")
-    assert "0 errors, 0 warnings, 0 notes;" in out
+    assert "0 violations, 0 warnings, 0 infos;" in out
 
 
 def test_failed_build_leaves_previous_outputs_intact(tmp_path: Path) -> None:

@@ -343,7 +343,7 @@ def test_void_dumps_and_ontology(site: tuple[str, App]) -> None:
     void = Graph().parse(data=body, format="turtle")
     assert int(void.value(M.dataset(), VOID.triples)) == app.triple_count
     dumps = sorted(str(o) for o in void.objects(M.dataset(), VOID.dataDump))
-    assert dumps == [f"https://w3id.org/ccus-kg/dumps/ccus-kg.{e}" for e in ("jsonld", "nt", "ttl")]
+    assert dumps == [f"https://w3id.org/ccus-kg/dumps/ccus-kg.{e}" for e in ("jsonld", "nt", "rdf", "trig", "ttl")]
     status, headers, body = get(url + "/dumps/ccus-kg.ttl")
     assert status == 200 and len(Graph().parse(data=body, format="turtle")) == app.triple_count
     status, headers, body = get(url + "/ontology", accept="text/turtle")

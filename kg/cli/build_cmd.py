@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.build import build, load
 from kg.errors import DataError
-from kg.export import FORMATS, GRAPH_FORMATS, lineage_graph, serialize, write_atomic
+from kg.export import FORMATS, GRAPH_FORMATS, lineage_graph, serialize, with_schemes, write_atomic
 from kg.lineage import Lineage
 
 from .common import (
@@ -109,8 +109,9 @@ def _summary_line(s: dict[str, object]) -> str:
 def export_command(seeds: Path, fmt: str, output: Path | None, base: str, verbose: bool) -> None:
     """Export the knowledge graph, byte-identical from run to run.
 
-    Problems in the records go to stderr; bad records are left out and the
-    exit code is 1.
+    The RDF holds the data and the SKOS schemes it points to, so the file
+    validates against the shipped shapes on its own. Problems in the records
+    go to stderr; bad records are left out and the exit code is 1.
 
     Example: ccus-kg export --format jsonld -o ccus-kg.jsonld
     Example: ccus-kg export --format graphml -o lineage.graphml
@@ -119,7 +120,7 @@ def export_command(seeds: Path, fmt: str, output: Path | None, base: str, verbos
     report = kg.validate()
     print_findings(report.findings, verbose=verbose)
     text = lineage_graph(Lineage.from_source(kg.source()), fmt) if fmt in GRAPH_FORMATS \
-        else serialize(kg.triples, fmt, base)
+        else serialize(with_schemes(kg.triples), fmt, base)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
