@@ -6,6 +6,7 @@ need=()
 check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 # (command package) pairs are added here by the features that need them.
 check chromium chromium                      # tests/test_browser.py drives it with Playwright
+check virtuoso-t virtuoso-opensource         # tests/test_store_virtuoso.py: push and --store sparql: on a second store
 fc-list 2>/dev/null | grep -qi "wqy" || need+=(fonts-wqy-zenhei fontconfig)  # Chinese glyphs in screenshots
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
