@@ -165,7 +165,7 @@ class RemoteSource:
                 payload = response.read()
         except urllib.error.HTTPError as exc:
             error = QueryError if exc.code == 400 else StoreError
-            raise error(f"{self.url} answered {exc.code}: {_server_message(exc)}") from exc
+            raise error(f"{self.url} answered {exc.code}{_hint(exc.code)}: {_server_message(exc)}") from exc
         except OSError as exc:
             raise StoreError(f"{self.url}: cannot reach the endpoint: {sanitize(str(exc))}") from exc
         if media in ("application/n-triples", "text/plain"):
@@ -253,8 +253,7 @@ def push(kg: KnowledgeGraph, endpoint: str, graph: str | None = None, timeout: f
         with opener.open(request, timeout=timeout) as response:
             response.read(MAX_READ)
     except urllib.error.HTTPError as exc:
-        hint = " (check CCUS_KG_USER / CCUS_KG_PASSWORD or CCUS_KG_TOKEN)" if exc.code == 401 else ""
-        raise StoreError(f"{endpoint} refused the push ({exc.code}){hint}: {_server_message(exc)}") from exc
+        raise StoreError(f"{endpoint} refused the push ({exc.code}){_hint(exc.code)}: {_server_message(exc)}") from exc
     except OSError as exc:
         raise StoreError(f"{endpoint}: cannot reach the graph store: {sanitize(str(exc))}") from exc
     return body.count(b"\n")
@@ -348,6 +347,10 @@ def _check_credentials(opener: urllib.request.OpenerDirector, url: str, timeout:
     except urllib.error.HTTPError as exc:
         if exc.code in (401, 403):
             raise
+
+
+def _hint(code: int) -> str:
+    return " (check CCUS_KG_USER / CCUS_KG_PASSWORD or CCUS_KG_TOKEN)" if code == 401 else ""
 
 
 def _server_message(error: urllib.error.HTTPError) -> str:

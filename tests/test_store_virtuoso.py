@@ -258,3 +258,17 @@ def test_a_wrong_password_is_told_before_the_body_is_sent(virtuoso: str, corpus:
     monkeypatch.delenv("CCUS_KG_TOKEN", raising=False)
     with pytest.raises(StoreError, match=r"refused the push \(401\)"):
         push(load(SEEDS), store(virtuoso))
+
+
+def test_store_sparql_reads_through_digest_auth(virtuoso: str, corpus: Path, monkeypatch: pytest.MonkeyPatch,
+                                                dba: None) -> None:
+    push(load(corpus), store(virtuoso))
+    common = ["query", "current-version", "-p", "id=no-storage-2010", "--format", "csv", "--seeds", str(corpus)]
+    result = CliRunner().invoke(main, [*common, "--store", f"sparql:{virtuoso}/sparql-auth"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == "no-storage-2014,Storage Regulations 2014,2014-12-19,Active"
+    monkeypatch.setenv("CCUS_KG_PASSWORD", "not-the-password")
+    refused = CliRunner().invoke(main, [*common, "--store", f"sparql:{virtuoso}/sparql-auth"])
+    assert refused.exit_code == 2
+    assert refused.stderr == (f"error: {virtuoso}/sparql-auth answered 401 (check CCUS_KG_USER / CCUS_KG_PASSWORD "
+                              "or CCUS_KG_TOKEN): Unauthorized\n")
