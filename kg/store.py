@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -152,32 +153,51 @@ class RemoteSource:
 
     def query(self, text: str) -> Result:
         body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+        form = query_form(text)
+        # Virtuoso answers a CONSTRUCT as SELECT rows of ?s ?p ?o when JSON comes first in Accept.
+        accept = ("application/n-triples, application/sparql-results+json;q=0.9" if form in ("CONSTRUCT", "DESCRIBE")
+                  else "application/sparql-results+json, application/n-triples;q=0.9")
         request = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-            **auth_headers()})
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept, **auth_headers()})
         try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
+            with _opener(self.url)[0].open(request, timeout=self.timeout) as response:
                 media = response.headers.get("Content-Type", "").split(";")[0].strip()
                 payload = response.read()
         except urllib.error.HTTPError as exc:
             error = QueryError if exc.code == 400 else StoreError
-            raise error(f"{self.url} answered {exc.code}: {_server_message(exc)}") from exc
+            raise error(f"{self.url} answered {exc.code}{_hint(exc.code)}: {_server_message(exc)}") from exc
         except OSError as exc:
             raise StoreError(f"{self.url}: cannot reach the endpoint: {sanitize(str(exc))}") from exc
         if media in ("application/n-triples", "text/plain"):
             quads = ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
             return Result("graph", triples=[(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
                                             for q in quads])
-        return parse_results_json(payload)
+        return parse_results_json(payload, ask=form == "ASK")
 
 
-def parse_results_json(payload: bytes) -> Result:
-    """SPARQL 1.1 Query Results JSON -> Result with rdflib terms."""
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
+_FORM = re.compile(r"SELECT|CONSTRUCT|DESCRIBE|ASK", re.IGNORECASE)
+
+
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first keyword after the prologue ("" when none)."""
+    found = _FORM.match(text, _PROLOGUE.match(text).end())  # type: ignore[union-attr]
+    return found.group(0).upper() if found else ""
+
+
+def parse_results_json(payload: bytes, ask: bool = False) -> Result:
+    """SPARQL 1.1 Query Results JSON -> Result with rdflib terms.
+
+    Virtuoso 7 answers ASK with rows of one ``__ASK_RETVAL`` variable (one
+    row holding 1 when true, no row when false) instead of a boolean.
+    """
     data = json.loads(payload)
     if "boolean" in data:
         return Result("ask", boolean=bool(data["boolean"]))
     names = data["head"]["vars"]
+    if ask and names == ["__ASK_RETVAL"]:
+        bindings = data["results"]["bindings"]
+        return Result("ask", boolean=bool(bindings) and bindings[0]["__ASK_RETVAL"]["value"] not in ("0", "false"))
     rows = []
     for binding in data["results"]["bindings"]:
         rows.append(tuple(_json_term(binding.get(n)) for n in names))
@@ -223,13 +243,17 @@ def push(kg: KnowledgeGraph, endpoint: str, graph: str | None = None, timeout: f
     separator = "&" if "?" in endpoint else "?"
     url = f"{endpoint}{separator}{urllib.parse.urlencode({'graph': target})}"
     body = dataset_ntriples(kg)
+    opener, digest = _opener(endpoint)
     request = urllib.request.Request(url, data=body, method="PUT", headers={
         "Content-Type": "application/n-triples", **auth_headers()})
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        if digest is not None:
+            _check_credentials(opener, url, timeout)
+            digest.authorize(request)
+        with opener.open(request, timeout=timeout) as response:
             response.read(MAX_READ)
     except urllib.error.HTTPError as exc:
-        raise StoreError(f"{endpoint} refused the push ({exc.code}): {_server_message(exc)}") from exc
+        raise StoreError(f"{endpoint} refused the push ({exc.code}){_hint(exc.code)}: {_server_message(exc)}") from exc
     except OSError as exc:
         raise StoreError(f"{endpoint}: cannot reach the graph store: {sanitize(str(exc))}") from exc
     return body.count(b"\n")
@@ -250,7 +274,83 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
 
 
-_OPENER = urllib.request.build_opener(_SameOriginRedirects)
+class _DigestWhenAsked(urllib.request.HTTPDigestAuthHandler):
+    """Answer a Digest challenge with CCUS_KG_USER / CCUS_KG_PASSWORD, once.
+
+    Basic credentials go out with the first request (most stores want them);
+    a Digest-only store such as Virtuoso's ``/sparql-graph-crud-auth`` answers
+    those with a bare 401, so the request is asked once more without them to
+    learn the scheme. The password manager holds the credentials for the
+    endpoint's origin only, and a refused Digest answer is a refusal, not a
+    reason to ask again.
+    """
+
+    challenge: dict[str, str] | None = None
+
+    def http_error_401(self, req: urllib.request.Request, fp: object, code: int, msg: str,
+                       headers: object) -> object:
+        sent = req.get_header("Authorization") or ""
+        challenges = [c.lower() for c in headers.get_all("WWW-Authenticate") or []]  # type: ignore[attr-defined]
+        if sent.startswith("Digest "):
+            return None
+        if sent.startswith("Basic "):
+            if any(c.startswith("digest") for c in challenges):
+                req.remove_header("Authorization")
+            elif not challenges and not getattr(req, "_asked_bare", False):
+                req.remove_header("Authorization")
+                req._asked_bare = True  # type: ignore[attr-defined]
+                return self.parent.open(req, timeout=req.timeout)  # type: ignore[attr-defined]
+            else:
+                return None
+        return super().http_error_401(req, fp, code, msg, headers)  # type: ignore[arg-type]
+
+    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> object:
+        _, _, text = auth.partition(" ")
+        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(text)))
+        return super().retry_http_digest_auth(req, auth)
+
+    def authorize(self, req: urllib.request.Request) -> None:
+        """Sign ``req`` with the challenge learnt, so a large body goes out once, already authorized.
+
+        Virtuoso closes the connection on an unauthorized PUT without reading
+        its body: the client would see a broken pipe instead of the 401.
+        """
+        if self.challenge is not None:
+            signed = self.get_authorization(req, self.challenge)
+            if signed:
+                req.remove_header("Authorization")
+                req.add_unredirected_header("Authorization", f"Digest {signed}")
+
+
+def _opener(url: str) -> tuple[urllib.request.OpenerDirector, _DigestWhenAsked | None]:
+    """Same-origin redirects, and Digest credentials (from the environment) for this origin alone."""
+    user, password = os.environ.get("CCUS_KG_USER"), os.environ.get("CCUS_KG_PASSWORD")
+    if not user or password is None or os.environ.get("CCUS_KG_TOKEN"):
+        return urllib.request.build_opener(_SameOriginRedirects()), None
+    parts = urllib.parse.urlsplit(url)
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, f"{parts.scheme}://{parts.netloc}/", user, password)  # type: ignore[arg-type]
+    digest = _DigestWhenAsked(manager)
+    return urllib.request.build_opener(_SameOriginRedirects(), digest), digest
+
+
+def _check_credentials(opener: urllib.request.OpenerDirector, url: str, timeout: float) -> None:
+    """A bodyless HEAD first: a wrong password is told by a 401, and the Digest challenge is learnt.
+
+    Other answers (404 for a graph not there yet, 405 or 501 from a store
+    without HEAD) say nothing about the credentials and are let through.
+    """
+    probe = urllib.request.Request(url, method="HEAD", headers=auth_headers())
+    try:
+        with opener.open(probe, timeout=timeout) as response:
+            response.read(0)
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            raise
+
+
+def _hint(code: int) -> str:
+    return " (check CCUS_KG_USER / CCUS_KG_PASSWORD or CCUS_KG_TOKEN)" if code == 401 else ""
 
 
 def _server_message(error: urllib.error.HTTPError) -> str:
@@ -263,4 +363,4 @@ def _server_message(error: urllib.error.HTTPError) -> str:
 
 
 __all__ = ["OxigraphSource", "RemoteSource", "StoreSpec", "auth_headers", "dataset_ntriples",
-           "from_oxigraph", "open_store", "parse_results_json", "push", "to_rdflib"]
+           "from_oxigraph", "open_store", "parse_results_json", "push", "query_form", "to_rdflib"]

@@ -19,7 +19,16 @@ from kg.cli import main
 from kg.errors import StoreError
 from kg.queries import catalogue, run
 from kg.results import plain
-from kg.store import OxigraphSource, RemoteSource, StoreSpec, auth_headers, open_store, push
+from kg.store import (
+    OxigraphSource,
+    RemoteSource,
+    StoreSpec,
+    auth_headers,
+    open_store,
+    parse_results_json,
+    push,
+    query_form,
+)
 
 from .fixtures_queries import query_corpus
 from .test_queries import CASES, numeric
@@ -192,3 +201,27 @@ def test_lineage_in_force_and_analyze_answer_the_same_on_each_store(oxigraph_ser
         answers.append([r.stdout for r in runs])
     assert answers[0] == answers[1] == answers[2]
     assert '"current": [\n    "no-storage-2014"\n  ]' in answers[0][0]
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("SELECT ?s WHERE { ?s ?p ?o }", "SELECT"),
+    ("# title: x\nPREFIX ccus: <https://w3id.org/ccus-kg/ontology#>\nprefix : <urn:x>\nBASE <urn:b>\n construct {}",
+     "CONSTRUCT"),
+    ("PREFIX x: <urn:a>\n# a comment naming SELECT\nDESCRIBE <urn:x>", "DESCRIBE"),
+    ("ask{}", "ASK"),
+    ("INSERT DATA {}", ""),
+])
+def test_query_form_reads_past_the_prologue(text: str, form: str) -> None:
+    assert query_form(text) == form
+
+
+def test_virtuoso_ask_rows_are_read_as_a_boolean() -> None:
+    # Virtuoso 7 answers ASK with a one-variable table instead of {"boolean": ...}.
+    true = (b'{"head": {"link": [], "vars": ["__ASK_RETVAL"]}, "results": {"bindings": [{"__ASK_RETVAL": '
+            b'{"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}')
+    false = b'{"head": {"link": [], "vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}'
+    assert parse_results_json(true, ask=True).kind == "ask"
+    assert parse_results_json(true, ask=True).boolean is True
+    assert parse_results_json(false, ask=True).boolean is False
+    assert parse_results_json(true).rows != []  # a SELECT that happens to use the name stays a table
+    assert parse_results_json(b'{"boolean": false}', ask=True).boolean is False
