@@ -65,6 +65,13 @@ RELATIONS: dict[str, str] = {
     "transposes": "transposedBy",
 }
 SOURCE_FIELDS = {"url": Kind.STRING, "title": Kind.TEXT, "supports": Kind.STRINGS}
+# Milestone types the format knows (shapes.ttl warns on any other). An instrument starts at its
+# earliest START milestone ("commenced" is another word for "in-force") and ends at its earliest END one;
+# "provisionally-applied" is applied, not in force.
+MILESTONE_TYPES = ("announced", "adopted", "in-force", "commenced", "provisionally-applied", "amended",
+                   "repealed", "expired", "lapsed")
+START_MILESTONES = frozenset({"in-force", "commenced"})
+END_MILESTONES = frozenset({"repealed", "expired", "lapsed"})
 ASSESSMENT_FIELDS = {
     "score": Kind.SCORE,
     "label": Kind.TEXT,
@@ -583,11 +590,14 @@ def _line(path: Path, dotted: str) -> int | None:
 
 __all__ = [
     "DIMENSIONS",
+    "END_MILESTONES",
     "IMPACTS",
+    "MILESTONE_TYPES",
     "REGULATORY",
     "RELATIONS",
     "SCHEMA",
     "SOURCE_FIELDS",
+    "START_MILESTONES",
     "Corpus",
     "Kind",
     "Record",

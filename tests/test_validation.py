@@ -412,3 +412,12 @@ def test_per_record_and_whole_graph_runs_agree(tmp_path: Path) -> None:
     split = validate(load_corpus(tmp_path), kg.mapped, M, per_record=True).findings
     assert whole == split
     assert len(whole) >= 3
+
+
+def test_the_milestone_type_shape_lists_the_types_the_record_format_knows() -> None:
+    from kg.records import END_MILESTONES, MILESTONE_TYPES, START_MILESTONES
+
+    g = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    pattern = str(g.value(SHAPES["Milestone-type"], SH.pattern))
+    assert pattern == "^(" + "|".join(MILESTONE_TYPES) + ")$"
+    assert set(MILESTONE_TYPES) >= START_MILESTONES | END_MILESTONES
