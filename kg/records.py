@@ -404,10 +404,6 @@ def _check_value(path: str, kind: Kind, value: Any) -> Iterator[tuple[str, str, 
             if not isinstance(item, dict):
                 yield where, f"{where} must be a mapping with url, title and supports, got {_describe(item)}", "type"
                 continue
-            for key in item:
-                if key not in SOURCE_FIELDS:
-                    yield (f"{where}.{key}", f"{where}.{key} is not a field of a source "
-                           f"(url, title, supports)", "unknown-field")
             for key, sub in SOURCE_FIELDS.items():
                 if item.get(key) is not None:
                     yield from _check_value(f"{where}.{key}", sub, item[key])
