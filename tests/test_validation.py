@@ -421,3 +421,13 @@ def test_the_milestone_type_shape_lists_the_types_the_record_format_knows() -> N
     pattern = str(g.value(SHAPES["Milestone-type"], SH.pattern))
     assert pattern == "^(" + "|".join(MILESTONE_TYPES) + ")$"
     assert set(MILESTONE_TYPES) >= START_MILESTONES | END_MILESTONES
+
+
+def test_a_cluster_named_two_ways_in_chinese_is_found_in_the_chinese_record(tmp_path: Path) -> None:
+    corpus = bilingual(rec(evolution={"clusters": ["Green Deal"]}), rec(evolution={"clusters": ["绿色协议"]}))
+    corpus["en"].append(rec("no-b-2015", evolution={"clusters": ["Green Deal"]}))
+    corpus["zh"].append(rec("no-b-2015", evolution={"clusters": ["绿色新政"]}))
+    found = [(f.file.rsplit("/", 2)[-2:], f.field, f.severity, f.message)
+             for f in run_validation(tmp_path, corpus) if rule(f) == "NearDuplicateCluster"]
+    assert found == [(["zh", "no-a-2014.md"], "evolution.clusters[0]", W,
+                      "evolution.clusters[0] '绿色协议' looks like the same cluster as '绿色新政'")]
