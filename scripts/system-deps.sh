@@ -10,6 +10,8 @@ check chromium chromium                      # tests/test_browser.py drives it w
 check rapper raptor2-utils                   # tests/test_linked_data.py parses every served document
 check curl curl                              # tests/test_w3id.py follows the w3id redirects with curl
 check virtuoso-t virtuoso-opensource         # tests/test_store_virtuoso.py: push and --store sparql: on a second store
+check javac openjdk-17-jdk-headless          # tests/test_owl_profile.py compiles its OWL API checker
+[ -f /usr/share/java/owlapi-distribution.jar ] || need+=(libowlapi-java)  # the OWL 2 DL profile checker
 fc-list 2>/dev/null | grep -qi "wqy" || need+=(fonts-wqy-zenhei fontconfig)  # Chinese glyphs in screenshots
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

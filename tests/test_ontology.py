@@ -9,9 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.namespaces import CCUS, ONTOLOGY_IRI, SCHEMES, prefixes
+from kg.iris import Minter
+from kg.namespaces import CCUS, DATA_LICENSE, ONTOLOGY_IRI, SCHEMES, VANN, prefixes
 from kg.vocab import vocabularies
 
 from .conftest import ROOT
@@ -64,12 +65,76 @@ def test_every_term_has_english_and_chinese_labels(ontology: Graph) -> None:
 
 
 def test_ontology_metadata(ontology: Graph) -> None:
+    """What a Linked Open Vocabularies curator checks on the ontology node."""
     onto = URIRef(ONTOLOGY_IRI)
     assert (onto, RDF.type, OWL.Ontology) in ontology
-    for predicate in (OWL.versionIRI, OWL.versionInfo, URIRef("http://purl.org/dc/terms/license"),
-                      URIRef("http://purl.org/dc/terms/creator"),
-                      URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")):
-        assert ontology.value(onto, predicate) is not None, predicate
+    assert ontology.value(onto, DCTERMS.license) == URIRef(DATA_LICENSE)
+    assert str(ontology.value(onto, VANN.preferredNamespacePrefix)) == "ccus"
+    assert str(ontology.value(onto, VANN.preferredNamespaceUri)) == str(CCUS._NS)
+    version = str(ontology.value(onto, OWL.versionInfo))
+    assert ontology.value(onto, OWL.versionIRI) == URIRef(f"{ONTOLOGY_IRI}/{version}")
+    for predicate in (RDFS.label, DCTERMS.title, DCTERMS.description):
+        assert sorted(lit.language for lit in ontology.objects(onto, predicate)) == ["en", "zh"], predicate
+    created, modified = ontology.value(onto, DCTERMS.created), ontology.value(onto, DCTERMS.modified)
+    assert created.datatype == modified.datatype == XSD.date and created.toPython() <= modified.toPython()
+
+
+def test_creator_and_publisher_are_the_project_agent_the_data_mints(ontology: Graph) -> None:
+    onto = URIRef(ONTOLOGY_IRI)
+    agent = Minter().agent("ccus-kg project")
+    assert list(ontology.objects(onto, DCTERMS.creator)) == [agent]
+    assert list(ontology.objects(onto, DCTERMS.publisher)) == [agent]
+    assert {PROV.Agent, DCTERMS.Agent} <= set(ontology.objects(agent, RDF.type))
+    assert sorted(lit.language for lit in ontology.objects(agent, RDFS.label)) == ["en", "zh"]
+
+
+def test_every_term_is_defined_by_the_ontology_and_commented_in_english(ontology: Graph) -> None:
+    missing = [name for name in sorted(ccus_terms())
+               if list(ontology.objects(CCUS[name], RDFS.isDefinedBy)) != [URIRef(ONTOLOGY_IRI)]
+               or "en" not in {c.language for c in ontology.objects(CCUS[name], RDFS.comment)}]
+    assert missing == []
+
+
+KINDS = (OWL.Class, RDFS.Datatype, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+BUILT_IN = (str(RDF), str(RDFS), str(OWL))
+# Datatypes of the OWL 2 datatype map that the files use: they need no declaration.
+OWL2_DATATYPES = {RDF.langString, XSD.string, XSD.integer, XSD.anyURI, XSD.boolean}
+
+
+def test_every_term_has_exactly_one_kind_and_every_external_term_used_is_declared(ontology: Graph) -> None:
+    """The readable twin of the OWL 2 DL check: no punning, nothing undeclared (ccus + schemes)."""
+    both = Graph()
+    for triple in ontology:
+        both.add(triple)
+    for triple in vocabularies().graph:
+        both.add(triple)
+    kinds: dict[URIRef, set[URIRef]] = {}
+    for kind in KINDS:
+        for term in both.subjects(RDF.type, kind):
+            kinds.setdefault(URIRef(term), set()).add(kind)
+    assert {t: k for t, k in kinds.items() if len(k) > 1} == {}
+    used: set[URIRef] = set()
+    for _, p, o in both:
+        used.add(URIRef(p))
+        if p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf) or (
+                p == RDF.type and o not in KINDS and o != OWL.Ontology):
+            used.add(URIRef(o))
+    undeclared = sorted(str(t) for t in used if t not in kinds and not str(t).startswith(BUILT_IN)
+                        and t not in OWL2_DATATYPES)
+    assert undeclared == []
+    # A datatype property's range is an OWL 2 datatype or a declared one (rdf:JSON is neither).
+    declared = {t for t, k in kinds.items() if RDFS.Datatype in k}
+    ranges = {(str(p), str(r)) for p in both.subjects(RDF.type, OWL.DatatypeProperty)
+              for r in both.objects(p, RDFS.range) if r not in OWL2_DATATYPES | declared}
+    assert ranges == set()
+
+
+def test_round_trip_patch_is_an_annotation_property_with_the_same_iri(ontology: Graph) -> None:
+    """Out of DL reasoning (rdf:JSON is no OWL 2 datatype); the data keeps ccus:roundTripPatch rdf:JSON."""
+    patch = CCUS.roundTripPatch
+    assert set(ontology.objects(patch, RDF.type)) == {OWL.AnnotationProperty}
+    assert str(patch) == ONTOLOGY_IRI + "#roundTripPatch"
+    assert (patch, RDFS.domain, CCUS.SourceRecord) in ontology and (patch, RDFS.range, RDF.JSON) in ontology
 
 
 def test_supersedes_and_superseded_by_are_inverse(ontology: Graph) -> None:
@@ -127,3 +192,56 @@ def test_no_iri_literals_outside_the_namespace_modules() -> None:
             if re.search(r"https?://", line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert offenders == []
+
+
+ELI = "http://data.europa.eu/eli/ontology#"
+SCHEMA_ORG = "https://schema.org/"
+
+
+@pytest.mark.parametrize(("forward", "backward", "eli_forward", "eli_backward", "schema", "changes"), [
+    ("amends", "amendedBy", "amends", "amended_by", "legislationAmends", True),
+    ("repeals", "repealedBy", "repeals", "repealed_by", "legislationRepeals", True),
+    ("implements", "implementedBy", "based_on", "basis_for", None, False),
+    ("transposes", "transposedBy", "transposes", "transposed_by", "legislationTransposes", False),
+])
+def test_typed_relations_are_inverse_pairs_aligned_to_eli_and_schema_org(
+        ontology: Graph, forward: str, backward: str, eli_forward: str, eli_backward: str,
+        schema: str | None, changes: bool) -> None:
+    f, b = CCUS[forward], CCUS[backward]
+    assert (f, OWL.inverseOf, b) in ontology and (b, OWL.inverseOf, f) in ontology
+    supers_f = set(ontology.objects(f, RDFS.subPropertyOf))
+    supers_b = set(ontology.objects(b, RDFS.subPropertyOf))
+    assert URIRef(ELI + eli_forward) in supers_f and URIRef(ELI + eli_backward) in supers_b
+    assert (URIRef(SCHEMA_ORG + schema) in supers_f) if schema else not any(
+        str(p).startswith(SCHEMA_ORG) for p in supers_f)
+    # eli:changes covers amendment, replacement and repeal only: implementing or transposing changes nothing.
+    assert (URIRef(ELI + "changes") in supers_f) is changes
+    assert (URIRef(ELI + "changed_by") in supers_b) is changes
+    for term in (f, b):
+        assert (term, RDFS.domain, CCUS.Policy) in ontology and (term, RDFS.range, CCUS.Policy) in ontology
+
+
+def test_every_status_concept_says_whether_it_can_be_in_force() -> None:
+    vocab = vocabularies()
+    marks = {c.notation: c.may_be_in_force for c in vocab.in_scheme("status")}
+    assert marks == {"Active": True, "Adopted": True, "Superseded": True, "Repealed": True, "Expired": True,
+                     "Draft": False, "Proposed": False, "Provisionally applied": False, "Withdrawn": False}
+
+
+@pytest.mark.parametrize(("written", "notation"), [
+    ("Draft for public comment", "Draft"), ("征求意见稿", "Draft"), ("Awarded", "Active"),
+    ("In effect", "Active"), ("Passed", "Adopted"), ("Provisional application", "Provisionally applied"),
+    ("Withdrawn", "Withdrawn"), ("Lapsed", "Expired")])
+def test_status_variants_real_data_uses_map_to_a_concept(written: str, notation: str) -> None:
+    vocab = vocabularies()
+    concept = vocab.lookup("status", written)
+    assert concept is not None and vocab.concepts[concept].notation == notation
+
+
+def test_context_names_every_lineage_link_and_the_sources() -> None:
+    context = json.loads((ONTOLOGY / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    for name in ("supersedes", "supersededBy", "amends", "amendedBy", "repeals", "repealedBy", "implements",
+                 "implementedBy", "transposes", "transposedBy"):
+        assert context[name] == {"@id": f"ccus:{name}", "@type": "@id"}
+    assert context["source"] == {"@id": "dcterms:source", "@type": "@id"}
+    assert context["supports"] == "ccus:supports"
