@@ -35,6 +35,7 @@ class BuildLocked(KgError):
 def locked(out: Path) -> Iterator[None]:
     """Hold ``OUT/.lock`` for the whole build; refuse at once when another process holds it."""
     out = Path(out)
+    created = [p for p in reversed([out, *out.parents]) if not p.exists()]  # removed again if left empty
     out.mkdir(parents=True, exist_ok=True)
     handle = open(out / LOCK, "a+")  # noqa: SIM115 - held open for the lock's lifetime
     try:
@@ -52,6 +53,11 @@ def locked(out: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()  # closing releases the lock
+        if created and [p.name for p in out.iterdir()] == [LOCK]:  # a refused build leaves no folder behind
+            (out / LOCK).unlink(missing_ok=True)
+            for folder in reversed(created):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
 
 
 class OutputSet:

@@ -22,8 +22,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206
 def check_http_url(value: str, what: str) -> str:
     """``value`` when it is an absolute http(s) URL with a host; else a KgError naming ``what``.
 
-    >>> check_http_url("https://example.org/sparql", "--endpoint")
-    'https://example.org/sparql'
     >>> check_http_url("file:///etc/hostname#", "--endpoint")
     Traceback (most recent call last):
     kg.errors.KgError: --endpoint must be an http(s) URL, got 'file:///etc/hostname#'

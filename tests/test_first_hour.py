@@ -52,7 +52,7 @@ def test_an_id_that_names_no_policy_is_refused_with_the_closest_ids() -> None:
     result = CliRunner().invoke(main, ["query", "current-version", "--seeds", str(SEEDS), "-p", "id=us-45q-2008"])
     assert result.exit_code == 2
     assert result.output.strip() == ("error: no policy 'us-45q-2008' in the corpus; did you mean "
-                                     "us-45q-eiea-2008, us-45q-bba-2018, us-45q-ira-2022?")
+                                     "us-45q-eiea-2008, us-45q-bba-2018, us-45q-arrta-2009?")
 
 
 def test_coverage_matrix_counts_an_unmapped_category_in_the_total_on_every_store(tmp_path: Path) -> None:
@@ -108,12 +108,20 @@ def test_build_sums_up_a_rule_found_many_times_and_verbose_lists_all(tmp_path: P
     assert len([line for line in verbose.output.splitlines() if "url" in line and line.startswith("warning")]) == 5
 
 
-def test_export_says_the_corpus_it_exports_has_violations(tmp_path: Path) -> None:
+def test_export_says_what_the_exported_graph_violates(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    (seeds / "broken.md").write_text("---\nid: broken\n---\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["export", "--seeds", str(seeds), "-o", str(tmp_path / "x.ttl")])
-    assert result.exit_code == 1
+    write_record(seeds, minimal_record("no-dangling", evolution={"supersedes": ["no-ghost-2000"]}))
+    write_record(seeds, minimal_record("no-fine"))
+    runner = CliRunner()
+    result = runner.invoke(main, ["export", "--seeds", str(seeds), "-o", str(tmp_path / "x.ttl")])
+    assert result.exit_code == 0  # everything was exported; the graph's own problems are named
     assert result.output.strip().splitlines()[-1] == (
-        "exported a corpus with 1 violation(s) (records that cannot be read are left out): "
-        "run ccus-kg validate for the report")
+        f"note: the exported graph has 1 violation(s) and 0 warning(s); run ccus-kg validate --seeds {seeds} "
+        "for the report")
+    (seeds / "broken.md").write_text("---\nid: broken\n---\n", encoding="utf-8")
+    result = runner.invoke(main, ["export", "--seeds", str(seeds), "-o", str(tmp_path / "x.ttl")])
+    assert result.exit_code == 1  # a record was left out
+    assert result.output.strip().splitlines()[-2:] == [
+        f"note: the exported graph has 2 violation(s) and 0 warning(s); run ccus-kg validate --seeds {seeds} "
+        "for the report",
+        "1 record file(s) could not be read and are left out"]

@@ -9,9 +9,10 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.build import build, load
-from kg.errors import DataError
+from kg.errors import DataError, Severity
 from kg.export import FORMATS, GRAPH_FORMATS, lineage_graph, serialize, with_schemes, write_atomic
 from kg.lineage import Lineage
+from kg.records import RULE_PREFIX as LOAD_RULE
 
 from .common import (
     base_option,
@@ -117,8 +118,8 @@ def export_command(seeds: Path, fmt: str, output: Path | None, base: str, verbos
     Example: ccus-kg export --format graphml -o lineage.graphml
     """
     kg = load(seeds, base)
-    report = kg.validate()
-    print_findings(report.findings, verbose=verbose)
+    unreadable = {f.file for f in kg.findings if f.severity is Severity.VIOLATION and f.rule.startswith(LOAD_RULE)}
+    print_findings(kg.findings, verbose=verbose)
     text = lineage_graph(Lineage.from_source(kg.source()), fmt) if fmt in GRAPH_FORMATS \
         else serialize(with_schemes(kg.triples), fmt, base)
     if output is None:
@@ -126,8 +127,10 @@ def export_command(seeds: Path, fmt: str, output: Path | None, base: str, verbos
         sys.stdout.flush()
     else:
         write_atomic(output, text)
-    counts = kg.counts()
-    if counts["violation"]:
-        err.print(f"[red]exported a corpus with {counts['violation']} violation(s)[/red] "
-                  "(records that cannot be read are left out): run ccus-kg validate for the report")
+    counts = kg.validate().counts()  # what validate would say of the graph just exported
+    if counts["violation"] or counts["warning"]:
+        err.print(f"note: the exported graph has {counts['violation']} violation(s) and {counts['warning']} "
+                  f"warning(s); run ccus-kg validate --seeds {seeds} for the report")
+    if unreadable:
+        err.print(f"[red]{len(unreadable)} record file(s) could not be read and are left out[/red]")
         sys.exit(1)
