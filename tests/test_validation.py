@@ -204,10 +204,17 @@ def test_every_shape_has_a_violating_fixture() -> None:
 
 
 def test_the_clean_fixture_passes_every_shape(tmp_path: Path) -> None:
-    corpus = [rec(evolution={"supersedes": ["no-b-2010"], "clusters": ["North Sea Storage"]},
-                  analysis={"mrv": {"score": 60, "citation": "Art. 3", "evidence": "Monitoring plan."}}),
+    corpus = [rec(evolution={"supersedes": ["no-b-2010"], "clusters": ["North Sea Storage"], "amends": "no-c-2012",
+                             "repeals": ["no-d-2011"]},
+                  analysis={"mrv": {"score": 60, "citation": "Art. 3", "evidence": "Monitoring plan."}},
+                  sources=[{"url": "https://example.org/gazette", "title": "Gazette",
+                            "supports": ["pubDate", "evolution.amends"]}]),
               rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Superseded",
-                  evolution={"supersededBy": "no-a-2014", "clusters": ["North Sea Storage"]})]
+                  evolution={"supersededBy": "no-a-2014", "clusters": ["North Sea Storage"]}),
+              rec("no-c-2012", pubDate="2012-01-01", year=2012, evolution={"amendedBy": ["no-a-2014"]}),
+              rec("no-d-2011", pubDate="2011-01-01", year=2011, status="Repealed", evolution={
+                  "repealedBy": "no-a-2014", "milestones": [{"date": "2014-12-19", "event": "Repealed.",
+                                                             "type": "repealed"}]})]
     assert run_validation(tmp_path, corpus) == []
 
 
