@@ -504,7 +504,7 @@ def locate(text: str, dotted: str) -> int | None:
 
     Works for JSON and YAML front matter alike (JSON is read as YAML here).
     """
-    return _lines_of(text).get(dotted)
+    return nearest_line(_lines_of(text), dotted)
 
 
 def field_line(path: Path, dotted: str) -> int | None:
@@ -513,7 +513,35 @@ def field_line(path: Path, dotted: str) -> int | None:
         stat = Path(path).stat()
     except OSError:
         return None
-    return _line_map(str(path), stat.st_mtime_ns, stat.st_size).get(dotted)
+    return nearest_line(_line_map(str(path), stat.st_mtime_ns, stat.st_size), dotted)
+
+
+_LAST_STEP = re.compile(r"^(.*?)(\[\d+\]|\.[^.\[\]]+)$")
+
+
+def nearest_line(lines: dict[str, int], dotted: str) -> int | None:
+    """The field's line, or for a field the record lacks, the line of the block it belongs in.
+
+    A missing ``analysis.mrv.citation`` is reported at ``analysis.mrv``; a
+    missing top-level field at the front matter's opening line. None only
+    when the front matter could not be read at all.
+
+    >>> nearest_line({"analysis": 5, "analysis.mrv": 9}, "analysis.mrv.citation")
+    9
+    >>> nearest_line({"id": 2}, "url")
+    1
+    """
+    if not lines:
+        return None
+    path = dotted
+    while path:
+        if path in lines:
+            return lines[path]
+        step = _LAST_STEP.match(path)
+        if step is None:
+            break
+        path = step.group(1)
+    return 1
 
 
 @lru_cache(maxsize=1024)
