@@ -84,7 +84,9 @@ def test_chain_of_four(lineage: Lineage) -> None:
     assert lineage.describe("no-c-2010") == {
         "id": "no-c-2010", "predecessors": ["no-a-2000", "no-b-2005"], "successors": ["no-d-2015"],
         "current": ["no-d-2015"], "clusters": ["Storage law"],
-        "chain": ["no-a-2000", "no-b-2005", "no-c-2010", "no-d-2015"]}
+        "chain": ["no-a-2000", "no-b-2005", "no-c-2010", "no-d-2015"],
+        "relations": {r: [] for r in ("amends", "amendedBy", "repeals", "repealedBy", "implements", "implementedBy",
+                                      "transposes", "transposedBy")}}
     assert lineage.describe("no-a-2000")["current"] == ["no-d-2015"]
     assert lineage.describe("no-d-2015")["current"] == ["no-d-2015"]
 
