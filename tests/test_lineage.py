@@ -197,12 +197,14 @@ def test_lineage_pictures(folder: Path, tmp_path: Path) -> None:
     mermaid = invoke("lineage", "ca-ab-m-2012", "--seeds", str(folder), "--format", "mermaid", "--svg", str(svg))
     assert mermaid.output.splitlines()[0] == "flowchart LR"
     assert mermaid.output.count("-->|supersedes|") == 2
+    assert '    k0a[" "] -->|supersedes (replaces)| k0b[" "]' in mermaid.output.splitlines()  # the legend
     root = ET.parse(svg).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert sum(1 for t in texts if t and t.startswith("ca-ab-")) == 3
+    assert "supersedes (replaces)" in texts  # the legend
     dot = invoke("lineage", "fi-p-2011", "--seeds", str(folder), "--format", "dot").output
-    assert '"fi-ghost-1999" -> "fi-p-2011" [label="supersedes"];' in dot
+    assert '  "fi-ghost-1999" -> "fi-p-2011" [label="supersedes", color="#5b6b7c", style=solid];' in dot.splitlines()
     timeline = tmp_path / "timeline.svg"
     assert invoke("analyze", "--seeds", str(folder), "--svg", str(timeline)).exit_code == 0
     assert ET.parse(timeline).getroot().get("aria-label") == "instruments in force per year"
@@ -212,7 +214,8 @@ def test_in_force_cli(folder: Path) -> None:
     result = invoke("in-force", "--date", "2005-06-15", "--country", "Norway", "--seeds", str(folder),
                     "--format", "json")
     assert json.loads(result.output) == {"date": "2005-06-15", "policies": [
-        {"id": "no-b-2005", "title": "Title of no-b-2005", "jurisdiction": "NO", "issued": "2005-06-15"}]}
+        {"id": "no-b-2005", "title": "Title of no-b-2005", "jurisdiction": "NO", "issued": "2005-06-15",
+         "amendedBy": []}], "provisionallyApplied": []}
     for bad, message in (("2005-02-30", "not a real date"), ("June 2005", "not a real date")):
         result = invoke("in-force", "--date", bad, "--seeds", str(folder))
         assert result.exit_code == 2 and message in result.output
