@@ -504,5 +504,5 @@ def dates_of(lineage: Lineage) -> Iterable[str]:
     return sorted(days)
 
 
-__all__ = ["AMENDS", "CONSOLIDATED", "IMPLEMENTS", "INVERSE", "RELATIONS", "REPEALS", "REPLACING", "SUPERSEDES",
-           "TRANSPOSES", "TYPED", "Lineage", "Milestone", "dates_of", "day"]
+__all__ = ["AMENDS", "CONSOLIDATED", "ENDING", "IMPLEMENTS", "INVERSE", "OPEN_END", "RELATIONS", "REPEALS",
+           "REPLACING", "SUPERSEDES", "TRANSPOSES", "TYPED", "Lineage", "Milestone", "dates_of", "day"]
