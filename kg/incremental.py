@@ -60,7 +60,7 @@ from kg.export import (
     write_atomic_with,
 )
 from kg.iris import Minter
-from kg.mapping import Index, Triple, map_policy, patch_triples
+from kg.mapping import INVERSES, Index, Triple, inverse_links, map_policy, patch_triples
 from kg.namespaces import CCUS, RDF
 from kg.records import Record, check_root, duplicate_finding, first_versions, load_record, record_paths
 from kg.resources import data_dir
@@ -78,7 +78,7 @@ from kg.vocab import vocabularies
 
 CACHE_FILE = Path(".cache") / "build.sqlite"
 FORMAT = "5"  # bump when the cache's tables or their meaning change
-_INVERSE = {str(CCUS.supersedes): str(CCUS.supersededBy), str(CCUS.supersededBy): str(CCUS.supersedes)}
+_INVERSE = {str(p): str(q) for p, q in INVERSES.items()}  # kg.mapping's table, as N-Triples text
 _TYPE, _POLICY = str(RDF.type), str(CCUS.Policy)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
@@ -771,15 +771,13 @@ def _nt(triples: list[Triple]) -> list[str]:
 
 
 def _is_link(line: str) -> bool:
-    """A supersedes / supersededBy line, or a policy's rdf:type: all that the inverse links need."""
-    return ("supersede" in line or line.endswith("#Policy> .\n")) and line.split(" ", 2)[1][1:-1] in _LINKING
-
-
-_LINKING = {*_INVERSE, _TYPE}
+    """A lineage link of the inverse table, or a policy's rdf:type: all that the inverse links need."""
+    predicate = line.split(" ", 2)[1][1:-1]
+    return predicate in _INVERSE or (predicate == _TYPE and line.endswith("#Policy> .\n"))
 
 
 def _inverse(link_texts: Iterable[str]) -> set[str]:
-    """supersedes <-> supersededBy lines the export adds, from the policies' link lines."""
+    """The inverse link lines the export adds, from the policies' link lines (kg.mapping.inverse_links)."""
     links: list[tuple[str, str, str]] = []
     policies: set[str] = set()
     for text in link_texts:
@@ -789,12 +787,7 @@ def _inverse(link_texts: Iterable[str]) -> set[str]:
                 links.append((s, p[1:-1], o[:-2]))
             elif p[1:-1] == _TYPE and o == f"<{_POLICY}> .":
                 policies.add(s)
-    have = set(links)
-    out = set()
-    for s, p, o in links:
-        if o in policies and (o, _INVERSE[p], s) not in have:
-            out.add(f"{o} <{_INVERSE[p]}> {s} .\n")
-    return out
+    return {f"{s} <{p}> {o} .\n" for s, p, o in inverse_links(links, policies, _INVERSE)}
 
 
 _LISTING = frozenset(f"<{p}>" for p in LISTED_PREDICATES)

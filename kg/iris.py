@@ -51,6 +51,10 @@ class Minter:
     def milestone(self, policy_id: str, position: int) -> URIRef:
         return URIRef(f"{self.policy(policy_id)}/milestone/{position}")
 
+    def source(self, policy_id: str, position: int) -> URIRef:
+        """The n-th (1-based) entry of a record's ``sources``: where its facts were checked."""
+        return URIRef(f"{self.policy(policy_id)}/source/{position}")
+
     def source_record(self, policy_id: str, lang: str) -> URIRef:
         return URIRef(f"{self.policy(policy_id)}/record/{_segment(lang)}")
 
@@ -81,7 +85,7 @@ class Minter:
 
     def owner_id(self, iri: str) -> str | None:
         """The id of the policy a node belongs to (the policy itself, its assessments, milestones,
-        source records), or None for a shared node (cluster, jurisdiction, agent) and any other IRI."""
+        sources, source records), or None for a shared node (cluster, jurisdiction, agent) and any other IRI."""
         prefix = f"{self.base}policy/"
         if not iri.startswith(prefix):
             return None

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -22,8 +22,9 @@ from rdflib.term import Node
 from kg.errors import Finding, Severity
 from kg.iris import Minter
 from kg.jurisdictions import resolve
-from kg.namespaces import CCUS, DCTERMS, DIMENSION, EU_COUNTRY, PROV, RDF, RDFS, SKOS, XSD
-from kg.records import DIMENSIONS, GROUPS, SCHEMA, Corpus, Record, field_line
+from kg.namespaces import CCUS, DCTERMS, DIMENSION, EU_COUNTRY, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.records import DEFAULT_LANG, DIMENSIONS, GROUPS, RELATIONS, Corpus, Kind, Record, field_line, ids
+from kg.records import SCHEMA as FIELDS
 from kg.vocab import Vocabularies, vocabularies
 
 Triple = tuple[Node, Node, Node]
@@ -65,10 +66,19 @@ CONCEPT_FIELDS: dict[str, tuple[str, URIRef, URIRef]] = {
     "legalWeight": ("legal-weight", CCUS.legalWeight, CCUS.legalWeightLabel),
     "reviewStatus": ("review-status", CCUS.reviewStatus, CCUS.reviewStatusLabel),
 }
+# Link fields holding policy ids (a list, or for the typed relations also one id as a string).
 LINK_LISTS: dict[str, URIRef] = {
     "evolution.supersedes": CCUS.supersedes,
     "evolution.consolidatedFrom": CCUS.consolidatedFrom,
+    **{f"evolution.{name}": CCUS[name] for pair in RELATIONS.items() for name in pair},
 }
+# Each lineage link and its inverse, both ways: the one table every build path derives inverses from.
+INVERSES: dict[URIRef, URIRef] = {
+    CCUS.supersedes: CCUS.supersededBy,
+    **{CCUS[forward]: CCUS[backward] for forward, backward in RELATIONS.items()},
+}
+INVERSES.update({backward: forward for forward, backward in list(INVERSES.items())})
+SOURCE_KEYS = ("url", "title", "supports")
 ASSESSMENT_TEXT: dict[str, URIRef] = {
     "label": RDFS.label,
     "evidence": CCUS.evidence,
@@ -117,29 +127,104 @@ def map_policy(records: Sequence[Record], minter: Minter,
     """The triples all language versions of one policy state (deduplicated)."""
     seen: dict[Triple, None] = {}
     findings: list[Finding] = []
+    clusters = cluster_iris(records, minter)
     for record in records:
-        for triple in _map_record(record, minter, vocab, findings):
+        for triple in _map_record(record, minter, vocab, findings, clusters[record.lang]):
             seen.setdefault(triple, None)
+    findings.extend(_cluster_alignment(records))
     return list(seen), findings
 
 
+def cluster_iris(records: Sequence[Record], minter: Minter) -> dict[str, list[URIRef | None]]:
+    """Language -> the cluster node each name of that record's ``evolution.clusters`` stands for.
+
+    The language versions of one policy name the same clusters. Where a
+    version's list aligns with the English one (same length: same order is
+    assumed), its i-th name labels the node minted from the i-th English
+    name, so one cluster carries its English and Chinese names. Otherwise
+    (or with no English version) each name mints its own node. None marks
+    an empty name.
+    """
+    reference = next((r for r in records if r.lang == DEFAULT_LANG), None)
+    ref_names = _cluster_names(reference)
+    out: dict[str, list[URIRef | None]] = {}
+    for record in records:
+        names = _cluster_names(record)
+        aligned = reference is not None and record is not reference and len(names) == len(ref_names)
+        iris: list[URIRef | None] = []
+        for i, name in enumerate(names):
+            if not isinstance(name, str) or not name:
+                iris.append(None)
+            elif aligned and isinstance(ref_names[i], str) and ref_names[i]:
+                iris.append(minter.cluster(ref_names[i]))
+            else:
+                iris.append(minter.cluster(name))
+        out[record.lang] = iris
+    return out
+
+
+def _cluster_names(record: Record | None) -> list[Any]:
+    names = record.get("evolution.clusters") if record is not None else None
+    return names if isinstance(names, list) else []
+
+
+def _cluster_alignment(records: Sequence[Record]) -> list[Finding]:
+    """A warning for each language version whose clusters cannot be paired with the English ones."""
+    reference = next((r for r in records if r.lang == DEFAULT_LANG), None)
+    if reference is None:
+        return []
+    path = "evolution.clusters"
+    want = len(_cluster_names(reference))
+    found = []
+    for record in records:
+        have = len(_cluster_names(record))
+        if record is reference or have == want:
+            continue
+        other = reference.display or reference.rel
+        found.append(Finding(
+            file=record.display or record.rel, line=field_line(record.path, path), field=path,
+            severity=Severity.WARNING, rule=RULE_PREFIX + "cluster-alignment", record=record.id,
+            message=(f"{path} names {have} cluster(s) but {other} {path} names {want}: the two lists "
+                     f"cannot be paired, so these names become cluster nodes of their own")))
+    return found
+
+
 def inverse_lineage(stated: Iterable[Triple], minter: Minter) -> list[Triple]:
-    """supersedes <-> supersededBy in both directions, between known policies."""
-    inverse = {CCUS.supersedes: CCUS.supersededBy, CCUS.supersededBy: CCUS.supersedes}
-    triples = [t for t in stated if t[1] in inverse or (t[1] == RDF.type and t[2] == CCUS.Policy)]
+    """Every lineage link of :data:`INVERSES` stated the other way too, between known policies."""
+    triples = [t for t in stated if t[1] in INVERSES or (t[1] == RDF.type and t[2] == CCUS.Policy)]
     policies = {s for s, p, o in triples if p == RDF.type}
-    have = {t for t in triples if t[1] in inverse}  # hashing only the links: literals hash slowly
-    out: dict[Triple, None] = {}
-    for s, p, o in triples:
-        if p in inverse and o in policies:
-            triple = (o, inverse[p], s)
+    return inverse_links(triples, policies, INVERSES)
+
+
+H = TypeVar("H", bound=Hashable)
+
+
+def inverse_links(links: Iterable[tuple[H, H, H]], policies: Container[H], inverses: Mapping[H, H]
+                  ) -> list[tuple[H, H, H]]:
+    """The inverse of each link whose object is a known policy and whose inverse is not stated.
+
+    Generic in the term type so the full build (rdflib terms) and the incremental
+    build (N-Triples strings) derive the same links from the same table.
+
+    >>> inverse_links([("a", "amends", "b"), ("b", "amendedBy", "a"), ("c", "amends", "z")],
+    ...               {"a", "b", "c"}, {"amends": "amendedBy", "amendedBy": "amends"})
+    []
+    >>> inverse_links([("a", "amends", "b")], {"a", "b"}, {"amends": "amendedBy", "amendedBy": "amends"})
+    [('b', 'amendedBy', 'a')]
+    """
+    stated = [t for t in links if t[1] in inverses]
+    have = set(stated)  # hashing only the links: literals hash slowly
+    out: dict[tuple[H, H, H], None] = {}
+    for s, p, o in stated:
+        if o in policies:
+            triple = (o, inverses[p], s)
             if triple not in have:
                 out.setdefault(triple, None)
     return list(out)
 
 
 def _map_record(record: Record, minter: Minter, vocab: Vocabularies,
-                findings: list[Finding]) -> Iterator[Triple]:
+                findings: list[Finding], clusters: list[URIRef | None]) -> Iterator[Triple]:
     lang = record.lang
     data = record.data
     pid = record.id
@@ -184,7 +269,10 @@ def _map_record(record: Record, minter: Minter, vocab: Vocabularies,
     if record.body:
         yield policy, CCUS.summary, Literal(record.body, lang=lang)
     yield from _assessments(record, policy, minter, vocab, text)
-    yield from _evolution(record, policy, minter, text)
+    yield from _evolution(record, policy, minter, text, clusters)
+    yield from _sources(record, policy, minter, text)
+    for path in unknown_supports(record.get("sources")):
+        warn(path, "unknown-supports", f"{path} names no field of the record format")
     author = record.get("provenance.author")
     if isinstance(author, str) and author:
         agent = minter.agent(author)
@@ -254,17 +342,16 @@ def _assessments(record: Record, policy: URIRef, minter: Minter, vocab: Vocabula
                 yield node, predicate, value
 
 
-def _evolution(record: Record, policy: URIRef, minter: Minter, text: Any) -> Iterator[Triple]:
+def _evolution(record: Record, policy: URIRef, minter: Minter, text: Any,
+               clusters: list[URIRef | None]) -> Iterator[Triple]:
     for path, predicate in LINK_LISTS.items():
-        for target in record.get(path) or []:
-            if target:
-                yield policy, predicate, minter.policy(target)
+        for target in ids(record.get(path)):
+            yield policy, predicate, minter.policy(target)
     successor = record.get("evolution.supersededBy")
     if isinstance(successor, str) and successor:
         yield policy, CCUS.supersededBy, minter.policy(successor)
-    for name in record.get("evolution.clusters") or []:
-        if name:
-            cluster = minter.cluster(name)
+    for name, cluster in zip(_cluster_names(record), clusters, strict=True):
+        if cluster is not None:
             yield policy, CCUS.inCluster, cluster
             yield cluster, RDF.type, CCUS.Cluster
             yield cluster, RDFS.label, Literal(name, lang=record.lang)
@@ -285,6 +372,52 @@ def _evolution(record: Record, policy: URIRef, minter: Minter, text: Any) -> Ite
             yield node, CCUS.milestoneType, Literal(kind)
 
 
+def _sources(record: Record, policy: URIRef, minter: Minter, text: Any) -> Iterator[Triple]:
+    for position, item in enumerate(record.get("sources") or [], start=1):
+        if not isinstance(item, dict):
+            continue
+        node = minter.source(record.id, position)
+        yield policy, DCTERMS.source, node
+        yield node, RDF.type, CCUS.Source
+        url = item.get("url")
+        if isinstance(url, str) and url:
+            yield node, SCHEMA.url, Literal(url, datatype=XSD.anyURI)
+        title = text(item.get("title"))
+        if title is not None:
+            yield node, DCTERMS.title, title
+        for path in item.get("supports") or []:
+            if path:
+                yield node, CCUS.supports, Literal(path)
+
+
+def unknown_supports(sources: Any) -> Iterator[str]:
+    """The dotted path (``sources[0].supports[1]``) of every supported field the format does not define.
+
+    >>> list(unknown_supports([{"supports": ["pubDate", "evolution.amends[0]", "budget"]}]))
+    ['sources[0].supports[2]']
+    """
+    for i, item in enumerate(sources if isinstance(sources, list) else []):
+        supports = item.get("supports") if isinstance(item, dict) else None
+        for j, path in enumerate(supports if isinstance(supports, list) else []):
+            if isinstance(path, str) and path and not is_field_path(path):
+                yield f"sources[{i}].supports[{j}]"
+
+
+def is_field_path(path: str) -> bool:
+    """True when a dotted path (list indices allowed) names a field of the record format.
+
+    >>> [is_field_path(p) for p in ("title", "evolution.milestones[2].date", "analysis.mrv", "x.y")]
+    [True, True, True, False]
+    """
+    bare = re.sub(r"\[\d+\]", "", path)
+    if bare in FIELDS or bare in GROUPS:
+        return True
+    parent, _, key = bare.rpartition(".")
+    kind = FIELDS.get(parent)
+    return (kind is Kind.MILESTONES and key in ("date", "event", "type")) or (
+        kind is Kind.SOURCES and key in SOURCE_KEYS)
+
+
 def partial_date_type(value: str) -> URIRef:
     """xsd:date, xsd:gYearMonth or xsd:gYear, by the precision written."""
     return {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
@@ -294,7 +427,7 @@ def unknown_fields(data: dict[str, Any], prefix: str = "") -> Iterator[tuple[str
     """(dotted path, value) of every field the record format does not define."""
     for key in data:
         path = f"{prefix}{key}"
-        if path in SCHEMA:
+        if path in FIELDS:
             continue
         value = data[key]
         if path in GROUPS and isinstance(value, dict):
@@ -405,7 +538,7 @@ def unmap(index: Index, policy: URIRef, lang: str, minter: Minter,
                       if (name := text_of(c, RDFS.label)) is not None)
     put("evolution.clusters", clusters or None)
     milestones = []
-    for node in sorted(objects(policy, CCUS.hasMilestone), key=lambda n: int(str(n).rsplit("/", 1)[1])):
+    for node in sorted(objects(policy, CCUS.hasMilestone), key=_position):
         item: dict[str, Any] = {}
         date = _first(objects(node, CCUS.milestoneDate))
         if date is not None:
@@ -418,6 +551,20 @@ def unmap(index: Index, policy: URIRef, lang: str, minter: Minter,
             item["type"] = str(kind)
         milestones.append(item)
     put("evolution.milestones", milestones or None)
+    sources = []
+    for node in sorted(objects(policy, DCTERMS.source), key=_position):
+        source: dict[str, Any] = {}
+        url = _first(objects(node, SCHEMA.url))
+        if url is not None:
+            source["url"] = str(url)
+        title = text_of(node, DCTERMS.title)
+        if title is not None:
+            source["title"] = title
+        supports = sorted(str(o) for o in objects(node, CCUS.supports))
+        if supports:
+            source["supports"] = supports
+        sources.append(source)
+    put("sources", sources or None)
     agent = _first(objects(policy, PROV.wasAttributedTo))
     if agent is not None:
         put("provenance.author", str(_first(objects(agent, RDFS.label))))
@@ -498,21 +645,31 @@ def _policy_id(node: Node, minter: Minter) -> str:
     return minter.policy_id(str(node)) or str(node)
 
 
+def _position(node: Node) -> int:
+    """The position a minted milestone or source IRI ends in."""
+    return int(str(node).rsplit("/", 1)[1])
+
+
 def _first(values: list[Node]) -> Node | None:
     return values[0] if values else None
 
 
 __all__ = [
+    "INVERSES",
     "Index",
     "Mapped",
     "Triple",
     "apply",
+    "cluster_iris",
     "diff",
     "inverse_lineage",
+    "inverse_links",
+    "is_field_path",
     "map_corpus",
     "map_policy",
     "partial_date_type",
     "records_from_triples",
     "unknown_fields",
+    "unknown_supports",
     "unmap",
 ]

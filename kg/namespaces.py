@@ -46,9 +46,18 @@ class CCUS(DefinedNamespace):
     Category: URIRef
     LegalWeight: URIRef
     ReviewStatus: URIRef
+    Source: URIRef
     # lineage and clusters
     supersedes: URIRef
     supersededBy: URIRef
+    amends: URIRef
+    amendedBy: URIRef
+    repeals: URIRef
+    repealedBy: URIRef
+    implements: URIRef
+    implementedBy: URIRef
+    transposes: URIRef
+    transposedBy: URIRef
     consolidatedFrom: URIRef
     inCluster: URIRef
     # assessments
@@ -76,6 +85,7 @@ class CCUS(DefinedNamespace):
     legalWeight: URIRef
     legalWeightLabel: URIRef
     rank: URIRef
+    mayBeInForce: URIRef
     reviewStatus: URIRef
     reviewStatusLabel: URIRef
     economicImpact: URIRef
@@ -98,6 +108,7 @@ class CCUS(DefinedNamespace):
     sourcePublicationDate: URIRef
     reviewer: URIRef
     lastAuditDate: URIRef
+    supports: URIRef
     # records as written, and what no other term holds
     sourceFile: URIRef
     frontMatterFormat: URIRef

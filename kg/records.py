@@ -40,7 +40,9 @@ class Kind(Enum):
     STRINGS = "strings"  # a list of plain strings
     IDS = "ids"  # a list of policy ids
     ID = "id"  # one policy id, or "" for none
+    ID_OR_IDS = "id-or-ids"  # a list of policy ids, or one id written as a string
     MILESTONES = "milestones"  # a list of {date, event, type}
+    SOURCES = "sources"  # a list of {url, title, supports: [dotted field paths]}
 
 
 DIMENSIONS = ("incentive", "market", "mrv", "statutory", "strategic", "technical")
@@ -54,6 +56,15 @@ REGULATORY = (
     "pore_space_rights",
 )
 IMPACTS = ("economic", "environmental", "technical")
+# Typed legal relationships under `evolution`, each with the field its inverse is written in.
+# (supersedes / supersededBy, the replacement line, predate them and keep their own kinds.)
+RELATIONS: dict[str, str] = {
+    "amends": "amendedBy",
+    "repeals": "repealedBy",
+    "implements": "implementedBy",
+    "transposes": "transposedBy",
+}
+SOURCE_FIELDS = {"url": Kind.STRING, "title": Kind.TEXT, "supports": Kind.STRINGS}
 ASSESSMENT_FIELDS = {
     "score": Kind.SCORE,
     "label": Kind.TEXT,
@@ -88,6 +99,7 @@ SCHEMA: dict[str, Kind] = {
     "evolution.supersedes": Kind.IDS,
     "evolution.supersededBy": Kind.ID,
     "evolution.consolidatedFrom": Kind.IDS,
+    **{f"evolution.{name}": Kind.ID_OR_IDS for pair in RELATIONS.items() for name in pair},
     "evolution.clusters": Kind.TEXTS,
     "evolution.milestones": Kind.MILESTONES,
     "evolution.currentConsolidatedVersion": Kind.TEXT,
@@ -96,6 +108,7 @@ SCHEMA: dict[str, Kind] = {
     "provenance.author": Kind.STRING,
     "provenance.reviewer": Kind.STRING,
     "provenance.lastAuditDate": Kind.DATE,
+    "sources": Kind.SOURCES,
 }
 # Groups: known dicts whose members are listed above.
 GROUPS = frozenset(
@@ -370,6 +383,25 @@ def _check_value(path: str, kind: Kind, value: Any) -> Iterator[tuple[str, str, 
         for i, item in enumerate(value):
             if not isinstance(item, str):
                 yield f"{path}[{i}]", f"{path}[{i}] must be a string, got {_describe(item)}", "type"
+    elif kind is Kind.ID_OR_IDS:
+        if not isinstance(value, str):
+            yield from _check_value(path, Kind.IDS, value)
+    elif kind is Kind.SOURCES:
+        if not isinstance(value, list):
+            yield path, f"{path} must be a list, got {_describe(value)}", "type"
+            return
+        for i, item in enumerate(value):
+            where = f"{path}[{i}]"
+            if not isinstance(item, dict):
+                yield where, f"{where} must be a mapping with url, title and supports, got {_describe(item)}", "type"
+                continue
+            for key in item:
+                if key not in SOURCE_FIELDS:
+                    yield (f"{where}.{key}", f"{where}.{key} is not a field of a source "
+                           f"(url, title, supports)", "unknown-field")
+            for key, sub in SOURCE_FIELDS.items():
+                if item.get(key) is not None:
+                    yield from _check_value(f"{where}.{key}", sub, item[key])
     elif kind is Kind.MILESTONES:
         if not isinstance(value, list):
             yield path, f"{path} must be a list, got {_describe(value)}", "type"
@@ -383,6 +415,16 @@ def _check_value(path: str, kind: Kind, value: Any) -> Iterator[tuple[str, str, 
             yield from _check_value(f"{where}.event", Kind.TEXT, item.get("event"))
             if "type" in item:
                 yield from _check_value(f"{where}.type", Kind.STRING, item.get("type"))
+
+
+def ids(value: Any) -> list[str]:
+    """The policy ids a link field names: a list as written, one string as a list of one.
+
+    >>> ids("us-45q-2008"), ids(["a", ""]), ids("")
+    (['us-45q-2008'], ['a'], [])
+    """
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [item for item in items if isinstance(item, str) and item]
 
 
 def locate(text: str, dotted: str) -> int | None:
@@ -541,7 +583,9 @@ __all__ = [
     "DIMENSIONS",
     "IMPACTS",
     "REGULATORY",
+    "RELATIONS",
     "SCHEMA",
+    "SOURCE_FIELDS",
     "Corpus",
     "Kind",
     "Record",
@@ -549,6 +593,7 @@ __all__ = [
     "duplicate_finding",
     "field_line",
     "first_versions",
+    "ids",
     "is_language_folder",
     "load_corpus",
     "load_record",

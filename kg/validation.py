@@ -36,6 +36,7 @@ from kg.iris import Minter
 from kg.mapping import (
     ASSESSMENT_TEXT,
     CONCEPT_FIELDS,
+    INVERSES,
     LINK_LISTS,
     PLAIN_FIELDS,
     TEXT_FIELDS,
@@ -51,8 +52,8 @@ _RDFS_LABEL = str(RDFS.label)
 LISTED_PREDICATES = frozenset({CCUS.inCluster, CCUS.jurisdiction, PROV.wasAttributedTo})
 SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 # Predicates whose triples the cross-record shapes read.
-LINEAGE_PREDICATES = frozenset({CCUS.supersedes, CCUS.supersededBy, CCUS.consolidatedFrom,
-                                CCUS.status, DCTERMS.issued, CCUS.inCluster})
+LINEAGE_PREDICATES = frozenset({*INVERSES, CCUS.consolidatedFrom, CCUS.status, DCTERMS.issued, CCUS.inCluster,
+                                CCUS.hasMilestone, CCUS.milestoneDate, CCUS.milestoneType})
 CROSS_RECORD_SHAPES = tuple(SHAPES[name] for name in (
     "LinkTargetExists", "NoSelfSupersession", "NoLineageCycle", "DirectionsAgree",
     "DirectionStatedTwice", "SuccessorNotEarlier", "SupersededNotActive",
@@ -350,9 +351,9 @@ class Locator:
             dotted = "jurisdiction"
         if dotted in LINK_LISTS and isinstance(value, URIRef) and record is not None:
             target = self.minter.policy_id(str(value))
-            items = record.get(dotted) or []
-            if target in items:
-                return f"{dotted}[{items.index(target)}]"
+            items = record.get(dotted)
+            if isinstance(items, list) and target in items:
+                return f"{dotted}[{items.index(target)}]"  # a typed link written as one string has no index
         return dotted
 
     def _message(self, dotted: str, message: str) -> str:

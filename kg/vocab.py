@@ -40,6 +40,7 @@ class Concept:
     notation: str
     labels: tuple[tuple[str, str], ...]  # (lang, prefLabel)
     rank: int | None = None
+    may_be_in_force: bool | None = None  # status concepts: ccus:mayBeInForce (None: not stated)
 
     def label(self, lang: str = "en") -> str:
         for tag, text in self.labels:
@@ -67,8 +68,10 @@ class Vocabularies:
         labels = tuple(sorted((lit.language or "", str(lit)) for lit in g.objects(iri, SKOS.prefLabel)
                               if isinstance(lit, Literal)))
         rank = g.value(iri, CCUS.rank)
+        in_force = g.value(iri, CCUS.mayBeInForce)
         self.concepts[iri] = Concept(iri, scheme, notation, labels,
-                                     int(rank) if rank is not None else None)
+                                     int(rank) if rank is not None else None,
+                                     in_force.toPython() if isinstance(in_force, Literal) else None)
         index = self._index[scheme]
         names = [notation, *(text for _, text in labels)]
         names += [str(alt) for alt in g.objects(iri, SKOS.altLabel)]

@@ -82,6 +82,16 @@ def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: P
     rewrite(files[0], lambda d: d.update(description=d.get("description", "") + " Again."))
     assert same_as_full(seeds_copy, out, tmp_path).revalidated_globally is False  # lineage untouched: rules cached
 
+    source, target = front(files[4])[0]["id"], front(files[5])[0]["id"]
+    rewrite(files[4], lambda d: d.setdefault("evolution", {}).update(amends=target))  # one id as a string
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 2  # the target gains an inverse amendedBy
+    rewrite(files[5], lambda d: d.setdefault("evolution", {}).update(amendedBy=[source]))
+    assert same_as_full(seeds_copy, out, tmp_path).remapped == 1  # now stated on both sides: no derived line
+    rewrite(files[4], lambda d: d["evolution"].pop("amends"))
+    rewrite(files[5], lambda d: d["evolution"].pop("amendedBy"))
+    built = same_as_full(seeds_copy, out, tmp_path)
+    assert (built.remapped, built.revalidated_globally) == (2, True)
+
     os.utime(files[4])  # touched, same bytes
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 0
 

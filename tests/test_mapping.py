@@ -21,6 +21,9 @@ from .conftest import SEEDS, minimal_record, write_record
 
 M = Minter()
 P = M.policy("no-storage-2014")
+# The hub sample's records name 78 distinct cluster names (58 English, 20 Chinese): paired by
+# position, the Chinese names label the English nodes.
+HUB_CLUSTERS, HUB_CHINESE_ONLY = 58, 0
 
 
 def mapped(tmp_path: Path, *records: dict[str, Any], body: str = "A summary.") -> Graph:
@@ -174,6 +177,109 @@ def test_inverse_is_added_when_only_one_side_states_it(tmp_path: Path) -> None:
     g = mapped(tmp_path, minimal_record("no-old-2010"),
                minimal_record("no-storage-2014", evolution={"supersedes": ["no-old-2010"]}))
     assert (M.policy("no-old-2010"), CCUS.supersededBy, P) in g
+
+
+@pytest.mark.parametrize(("field", "inverse"), [
+    ("amends", "amendedBy"), ("repeals", "repealedBy"), ("implements", "implementedBy"),
+    ("transposes", "transposedBy"), ("amendedBy", "amends"), ("repealedBy", "repeals"),
+    ("implementedBy", "implements"), ("transposedBy", "transposes")])
+def test_typed_links_are_stated_both_ways_between_known_policies(tmp_path: Path, field: str,
+                                                                 inverse: str) -> None:
+    g = mapped(tmp_path, minimal_record("no-old-2010"),
+               minimal_record("no-storage-2014", evolution={field: ["no-old-2010", "gone-1999"]}))
+    o = M.policy("no-old-2010")
+    assert (P, CCUS[field], o) in g
+    assert (o, CCUS[inverse], P) in g
+    assert (P, CCUS[field], M.policy("gone-1999")) in g
+    assert not list(g.triples((M.policy("gone-1999"), None, None)))
+
+
+def test_a_single_id_is_accepted_for_a_typed_link_and_round_trips(tmp_path: Path) -> None:
+    g = mapped(tmp_path, minimal_record("no-old-2010"),
+               minimal_record("no-storage-2014", evolution={"amends": "no-old-2010", "repeals": ""}))
+    assert (P, CCUS.amends, M.policy("no-old-2010")) in g
+    assert not list(g.triples((P, CCUS.repeals, None)))
+    roundtrip(tmp_path)
+
+
+def test_a_typed_link_of_the_wrong_type_is_a_load_error(tmp_path: Path) -> None:
+    write_record(tmp_path, minimal_record("no-storage-2014", evolution={"amends": ["no-a-2010", 7]}))
+    corpus = load_corpus(tmp_path)
+    assert [(f.field, f.message) for f in corpus.findings] == [
+        ("evolution.amends[1]", "evolution.amends[1] must be a string, got 7")]
+
+
+def test_sources_are_minted_nodes_with_url_title_and_supported_fields(tmp_path: Path) -> None:
+    g = one(tmp_path, sources=[
+        {"url": "https://lovdata.no/x", "title": "Lovdata", "supports": ["pubDate", "evolution.amends[0]"]},
+        {"title": "Official Gazette", "supports": []}])
+    s1, s2 = M.source("no-storage-2014", 1), M.source("no-storage-2014", 2)
+    assert str(s1) == "https://w3id.org/ccus-kg/id/policy/no-storage-2014/source/1"
+    assert (P, DCTERMS.source, s1) in g and (P, DCTERMS.source, s2) in g
+    assert (s1, RDF.type, CCUS.Source) in g
+    assert (s1, URIRef("https://schema.org/url"), Literal("https://lovdata.no/x", datatype=XSD.anyURI)) in g
+    assert (s1, DCTERMS.title, Literal("Lovdata", lang="en")) in g
+    assert set(g.objects(s1, CCUS.supports)) == {Literal("pubDate"), Literal("evolution.amends[0]")}
+    assert (s2, DCTERMS.title, Literal("Official Gazette", lang="en")) in g
+    assert not list(g.objects(s2, CCUS.supports))
+    roundtrip(tmp_path)
+
+
+def test_a_supported_path_the_format_does_not_define_is_a_warning(tmp_path: Path) -> None:
+    write_record(tmp_path, minimal_record("no-storage-2014", sources=[
+        {"url": "https://lovdata.no/x", "title": "Lovdata", "supports": ["status", "budget"]}]))
+    found = [(f.field, f.severity, f.message) for f in load(tmp_path).findings
+             if f.rule.endswith("unknown-supports")]
+    assert found == [("sources[0].supports[1]", Severity.WARNING,
+                      "sources[0].supports[1] names no field of the record format")]
+
+
+def test_a_malformed_source_is_a_load_error(tmp_path: Path) -> None:
+    write_record(tmp_path, minimal_record("no-storage-2014", sources=[
+        "https://lovdata.no/x", {"url": 5, "supports": "pubDate", "page": 3}]))
+    assert [f.field for f in load_corpus(tmp_path).findings] == [
+        "sources[0]", "sources[1].url", "sources[1].supports", "sources[1].page"]
+
+
+def test_aligned_english_and_chinese_clusters_are_one_node_with_both_labels(tmp_path: Path) -> None:
+    write_record(tmp_path / "en", minimal_record(
+        "no-storage-2014", evolution={"clusters": ["North Sea Storage", "Carbon Markets"]}))
+    write_record(tmp_path / "zh", minimal_record(
+        "no-storage-2014", title="封存条例", evolution={"clusters": ["北海封存", "碳市场"]}))
+    kg = load(tmp_path)
+    g = set(kg.triples)
+    north, markets = M.cluster("North Sea Storage"), M.cluster("Carbon Markets")
+    assert {o for s, p, o in g if s == P and p == CCUS.inCluster} == {north, markets}
+    assert {o for s, p, o in g if s == north and p == RDFS.label} == {
+        Literal("North Sea Storage", lang="en"), Literal("北海封存", lang="zh")}
+    assert (markets, RDFS.label, Literal("碳市场", lang="zh")) in g
+    assert not [f for f in kg.findings if f.rule.endswith("cluster-alignment")]
+    roundtrip(tmp_path)
+
+
+def test_clusters_that_cannot_be_paired_stay_apart_with_a_warning_naming_both_fields(tmp_path: Path) -> None:
+    write_record(tmp_path / "en", minimal_record(
+        "no-storage-2014", evolution={"clusters": ["North Sea Storage", "Carbon Markets"]}))
+    write_record(tmp_path / "zh", minimal_record(
+        "no-storage-2014", title="封存条例", evolution={"clusters": ["北海封存"]}))
+    kg = load(tmp_path)
+    assert (P, CCUS.inCluster, M.cluster("北海封存")) in set(kg.triples)
+    found = [f for f in kg.findings if f.rule.endswith("cluster-alignment")]
+    assert [(f.file.rsplit("/", 2)[-2:], f.field, f.severity, f.line) for f in found] == [
+        (["zh", "no-storage-2014.md"], "evolution.clusters", Severity.WARNING, 19)]
+    assert found[0].message == (
+        f"evolution.clusters names 1 cluster(s) but {tmp_path}/en/no-storage-2014.md evolution.clusters "
+        "names 2: the two lists cannot be paired, so these names become cluster nodes of their own")
+    roundtrip(tmp_path)
+
+
+def test_hub_clusters_are_one_node_per_aligned_english_and_chinese_pair(hub: Path) -> None:
+    kg = load(hub)
+    clusters = {s for s, p, o in kg.triples if p == RDF.type and o == CCUS.Cluster}
+    chinese_only = {s for s in clusters
+                    if not any(t[0] == s and t[1] == RDFS.label and t[2].language == "en" for t in kg.triples)}
+    assert (len(clusters), len(chinese_only)) == (HUB_CLUSTERS, HUB_CHINESE_ONLY)
+    assert not [f for f in kg.findings if f.rule.endswith("cluster-alignment")]
 
 
 def test_consolidated_from_and_clusters(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kg.build import load
 from kg.mapping import records_from_triples
-from kg.records import DIMENSIONS, IMPACTS, REGULATORY, load_corpus
+from kg.records import DIMENSIONS, IMPACTS, REGULATORY, RELATIONS, load_corpus
 
 from .conftest import write_record
 
@@ -52,8 +52,16 @@ def records(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
             "supersedes": st.lists(IDS, max_size=3),
             "supersededBy": st.one_of(st.just(""), IDS),
             "clusters": st.lists(TEXT, max_size=3),
-            "milestones": st.lists(st.fixed_dictionaries({"date": DATE, "event": TEXT}), max_size=2),
+            "milestones": st.lists(st.fixed_dictionaries({"date": DATE, "event": TEXT}, optional={
+                "type": st.sampled_from(["in-force", "commenced", "provisionally-applied", "lapsed", "x"])}),
+                max_size=2),
+            **{name: st.one_of(st.just(""), IDS, st.lists(IDS, max_size=3))
+               for pair in RELATIONS.items() for name in pair},
         }),
+        "sources": st.lists(st.fixed_dictionaries({}, optional={
+            "url": st.sampled_from(["https://example.org/gazette", "", "not a url"]), "title": TEXT,
+            "supports": st.lists(st.sampled_from(["pubDate", "status", "evolution.amends[0]", "odd", ""]),
+                                 max_size=3)}), max_size=3),
         "provenance": st.fixed_dictionaries({}, optional={
             "author": st.sampled_from(["Gemini Intelligence", "ccus-kg project", ""]),
             "reviewer": TEXT, "lastAuditDate": DATE}),
@@ -74,6 +82,25 @@ def test_any_record_round_trips(items: list[tuple[dict[str, Any], str]]) -> None
         root = Path(tmp)
         for data, body in items:
             write_record(root, data, body=body)
+        corpus = load_corpus(root)
+        assert corpus.findings == []
+        back = records_from_triples(load(root).triples)
+        for record in corpus.records:
+            assert back[(record.id, record.lang)] == (record.data, record.body)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records(), records(), st.lists(TEXT, max_size=3), st.lists(TEXT, max_size=3))
+def test_language_versions_with_paired_or_unpaired_clusters_round_trip(
+        en: tuple[dict[str, Any], str], zh: tuple[dict[str, Any], str], en_clusters: list[str],
+        zh_clusters: list[str]) -> None:
+    """English and Chinese versions of one policy: clusters paired by position share nodes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for folder, (data, body), clusters in (("en", en, en_clusters), ("zh", zh, zh_clusters)):
+            data = {**data, "id": en[0]["id"]}
+            data["evolution"] = {**data.get("evolution", {}), "clusters": clusters}
+            write_record(root / folder, data, body=body)
         corpus = load_corpus(root)
         assert corpus.findings == []
         back = records_from_triples(load(root).triples)

@@ -105,7 +105,7 @@ CASES: dict[str, tuple[Any, ...]] = {
                                                     "evidence": "[AI-Generated] Requires monitoring."}})],
                              ("no-a-2014.md", "analysis.mrv.evidence", W)),
     "Milestone-type": ([rec(evolution={"milestones": [{"date": "2014", "event": "Adopted.", "type": "adopted"},
-                                                      {"date": "2020", "event": "Lapsed.", "type": "lapsed"}]})],
+                                                      {"date": "2020", "event": "Budget.", "type": "budget"}]})],
                        ("no-a-2014.md", "evolution.milestones[1].type", W)),
     "Jurisdiction-notation": ([rec()], ("no-a-2014.md", "country", V), None,
                               {(M.jurisdiction("NO"), SKOS.notation, Literal("NO")):
