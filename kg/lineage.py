@@ -159,19 +159,19 @@ class Lineage:
         return [t for t in self.related(pid, AMENDS) if self._known(t)]
 
     def current(self, pid: str, on: str | None = None) -> list[str]:
-        """The heads of the replacement line in force on the day (today by default).
+        """The policy or its successors in force on the day (today by default).
 
-        An amending instrument has no version of its own: its current version is
-        that of what it amends.
+        A successor ends what it replaces on the day it comes into force, so these
+        are the current versions; a repeal or replacement not yet in force leaves the
+        policy current. An amending instrument has no version of its own: its
+        current version is that of what it amends.
         """
         on = on or Date.today().isoformat()
         targets = self.amended(pid)
         if targets:
             return sorted({c for t in targets for c in self.current(t, on)})
-        line = self.replacement()
-        reach = {pid, *nx.descendants(line, pid)}
-        heads = [n for n in reach if not any(s for s in line.successors(n) if self._known(s))]
-        return sorted(n for n in heads if self._known(n) and self.in_force_on(n, on))
+        reach = {pid, *nx.descendants(self.replacement(), pid)}
+        return sorted(n for n in reach if self._known(n) and self.in_force_on(n, on))
 
     def clusters(self, pid: str) -> list[str]:
         return list(self.graph.nodes[pid]["clusters"])
