@@ -384,8 +384,10 @@ def _check_value(path: str, kind: Kind, value: Any) -> Iterator[tuple[str, str, 
             if not isinstance(item, str):
                 yield f"{path}[{i}]", f"{path}[{i}] must be a string, got {_describe(item)}", "type"
     elif kind is Kind.ID_OR_IDS:
-        if not isinstance(value, str):
+        if isinstance(value, list):
             yield from _check_value(path, Kind.IDS, value)
+        elif not isinstance(value, str):
+            yield path, f"{path} must be a list of ids or one id, got {_describe(value)}", "type"
     elif kind is Kind.SOURCES:
         if not isinstance(value, list):
             yield path, f"{path} must be a list, got {_describe(value)}", "type"

@@ -135,6 +135,15 @@ def test_hub_sample_edits_match_a_full_build(hub: Path, tmp_path: Path) -> None:
     chinese = sorted((seeds / "zh").glob("*.md"))
     rewrite(chinese[0], lambda d: d.update(title=str(d.get("title", "")) + "（修订）"))
     assert same_as_full(seeds, out, tmp_path).remapped == 1
+    # Chinese cluster names label the English clusters while the lists pair up; one name fewer and they part.
+    paired = next(f for f in chinese if len(front(f)[0].get("evolution", {}).get("clusters") or []) > 1)
+    clusters = front(paired)[0]["evolution"]["clusters"]
+    rewrite(paired, lambda d: d["evolution"].update(clusters=clusters[:-1]))
+    built = same_as_full(seeds, out, tmp_path)
+    assert [f.field for f in built.findings if f.rule.endswith("cluster-alignment")] == ["evolution.clusters"]
+    rewrite(paired, lambda d: d["evolution"].update(clusters=clusters))
+    built = same_as_full(seeds, out, tmp_path)
+    assert not [f for f in built.findings if f.rule.endswith("cluster-alignment")]
 
 
 def test_a_changed_shape_or_code_empties_the_cache(seeds_copy: Path, tmp_path: Path,
