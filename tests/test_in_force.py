@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from datetime import date as Date
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -109,9 +110,14 @@ def from_query(source: SparqlSource, day: str, jurisdiction: str | None = None) 
     return rows
 
 
-def test_the_corpus_is_clean() -> None:
-    kg = load(CORPUS)
-    assert [f for f in kg.findings if f.severity in ("violation", "warning")] == []
+def test_the_corpus_breaks_only_the_rules_it_means_to() -> None:
+    findings = [(Path(f.file).name, f.field, str(f.severity), f.rule.rsplit("#", 1)[-1])
+                for f in load(CORPUS).validate().findings if str(f.severity) in ("violation", "warning")]
+    assert sorted(findings) == [
+        # the 2025 act repeals the regulations only once it commences, which it has not: they are still Active
+        ("no-storage-regulations-2002.md", "status", "violation", "RepealedNotActive"),
+        # an amendment of an act with no record stays a row of its own
+        ("se-storage-amendment-2012.md", "evolution.amends[0]", "violation", "LinkTargetExists")]
 
 
 def test_every_boundary_day_on_the_lineage_graph(lineage: Lineage) -> None:
