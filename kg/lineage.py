@@ -59,7 +59,8 @@ class Milestone:
 
 def _blank(dangling: bool) -> dict[str, Any]:
     return {"title": "", "jurisdiction": "", "country": "", "issued": "", "status": "", "weight": "",
-            "mayBeInForce": False, "adopted": False, "clusters": [], "milestones": [], "dangling": dangling}
+            "mayBeInForce": False, "adopted": False, "provisional": False,
+            "clusters": [], "milestones": [], "dangling": dangling}
 
 
 @dataclass
@@ -82,7 +83,8 @@ class Lineage:
                                          "issued": _s(row["issued"]), "status": _s(row["statusName"]),
                                          "weight": _s(row["weightName"]),
                                          "mayBeInForce": _s(row["mayBeInForce"]) in ("true", "1"),
-                                         "adopted": _s(row["adopted"]) in ("true", "1")})
+                                         "adopted": _s(row["adopted"]) in ("true", "1"),
+                                         "provisional": _s(row["provisional"]) in ("true", "1")})
         for row in run(source, "lineage-clusters").dicts():
             g.nodes[_s(row["id"])]["clusters"].append(_s(row["name"]) or _s(row["cluster"]))
         for row in run(source, "lineage-milestones").dicts():
@@ -250,11 +252,15 @@ class Lineage:
 
     def provisional_interval(self, pid: str) -> tuple[str, str] | None:
         """[first day, day it ended) provisionally applied: from the earliest dated
-        provisionally-applied milestone until it enters into force or ends."""
-        dates = self._dates(pid, {PROVISIONAL})
-        if not dates or not self._eligible(pid):
+        provisionally-applied milestone (else, for the status Provisionally applied, the
+        issue date) until it enters into force or ends."""
+        node = self.graph.nodes[pid]
+        dates = self._dates(pid, {PROVISIONAL}) or ([node["issued"]] if node["provisional"] else [])
+        if not dates or not node["issued"] or node["dangling"] or node["weight"] == PROPOSAL:
             return None
-        stop = [self.end(pid), *filter(None, [self.start(pid)])]
+        if not (node["mayBeInForce"] or node["provisional"]):
+            return None
+        stop = [self.end(pid), *filter(None, [self._begins(pid)])]
         return min(dates), min(stop)
 
     def in_force_on(self, pid: str, on: str) -> bool:

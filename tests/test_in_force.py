@@ -51,8 +51,9 @@ INTERVALS: dict[str, tuple[str, str] | None] = {
     "int-protocol-amendment-2006": ("2007-02-10", OPEN),
     "int-protocol-amendment-2009": None,  # awaiting acceptance, only provisionally applied
     "se-storage-amendment-2012": ("2012-03-01", OPEN),  # amends an act with no record: a row of its own
+    "int-storage-agreement-2021": None,  # status Provisionally applied
 }
-PROVISIONAL = {"int-protocol-amendment-2009": ("2019-10-11", OPEN)}
+PROVISIONAL = {"int-protocol-amendment-2009": ("2019-10-11", OPEN), "int-storage-agreement-2021": ("2021-05-05", OPEN)}
 AMENDS = {"no-storage-amendment-2005": "no-storage-act-2001", "no-storage-amendment-2010": "no-storage-act-2001",
           "no-storage-amendment-2015": "no-storage-act-2001", "no-storage-amendment-2024": "no-storage-act-2001",
           "no-storage-bill-2026": "no-storage-act-2001", "int-protocol-amendment-2006": "int-protocol-1996",
@@ -122,10 +123,10 @@ def test_the_corpus_breaks_only_the_rules_it_means_to() -> None:
 
 def test_every_boundary_day_on_the_lineage_graph(lineage: Lineage) -> None:
     days = boundary_days()
-    assert len(days) == 57  # 19 distinct starts and ends
+    assert len(days) == 60  # 20 distinct starts and ends
     for day in days:
         assert from_lineage(lineage, day) == expected(day), day
-        assert lineage.provisionally_applied(day) == [p for p, s in PROVISIONAL.items() if within(s, day)], day
+        assert lineage.provisionally_applied(day) == sorted(p for p, s in PROVISIONAL.items() if within(s, day)), day
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
@@ -163,6 +164,8 @@ def test_days_that_matter(lineage: Lineage) -> None:
     assert from_lineage(lineage, "2020-01-01")["int-protocol-1996"] == ["int-protocol-amendment-2006"]
     assert not lineage.in_force_on("int-protocol-amendment-2009", "2020-01-01")
     assert lineage.provisionally_applied("2020-01-01", "INT") == ["int-protocol-amendment-2009"]
+    assert lineage.provisionally_applied("2021-05-05", "INT") == ["int-protocol-amendment-2009",
+                                                                  "int-storage-agreement-2021"]
 
 
 def invoke(*args: str) -> Any:

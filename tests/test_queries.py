@@ -46,13 +46,13 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, ...]]]] = {
         ("no-storage-2014", "self", "2014-12-19", "Storage Regulations 2014@en")]),
     "lineage-nodes": ({}, [
         ("ca-ab-ccs-2010", "Carbon Capture and Storage Statutes Amendment Act, 2010@en", "CA-AB", "CA", "2010-12-02",
-         "Active", "", "true", "false"),  # its legal weight 'Fiscal Incentive' maps to no concept
+         "Active", "", "true", "false", "false"),  # its legal weight 'Fiscal Incentive' maps to no concept
         ("gb-energy-act-2008", "Energy Act 2008@en", "GB", "GB", "2008-11-26", "Active", "Primary Legislation",
-         "true", "false"),
+         "true", "false", "false"),
         ("no-storage-2010", "Storage Regulations 2010@en", "NO", "NO", "2010-06-01", "Superseded", "Regulation",
-         "true", "false"),
+         "true", "false", "false"),
         ("no-storage-2014", "Storage Regulations 2014@en", "NO", "NO", "2014-12-19", "Active", "Regulation",
-         "true", "false")]),
+         "true", "false", "false")]),
     "lineage-edges": ({}, [("ca-ghost-2000", "ca-ab-ccs-2010", "supersedes", "ca-ghost-2000"),
                            ("no-storage-2010", "no-storage-2014", "supersedes", "")]),
     "lineage-clusters": ({}, [("ca-ab-ccs-2010", "alberta-ccs-framework", "Alberta CCS Framework"),
