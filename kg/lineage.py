@@ -5,8 +5,9 @@ same code works on the in-memory graph, an Oxigraph store or a remote
 endpoint. An edge ``u -> v`` keyed by a relation says "v <relation> u": it runs
 from the instrument acted on to the instrument acting on it (the repealed act
 to the repealing one, the base act to its amendment, the directive to its
-transposition). Only replacement (``supersedes``, ``consolidatedFrom``,
-``repeals``) ends an instrument and makes the predecessor / successor line;
+transposition). Replacement (``supersedes``, ``consolidatedFrom``, ``repeals``)
+makes the predecessor / successor line; only ``supersedes`` and ``repeals`` end
+an instrument (a consolidated text leaves what it consolidates in force), and
 amendment, implementation and transposition never end anything. An id named by
 a link but holding no record becomes a node marked ``dangling``, so bad
 references are reported rather than lost.
@@ -32,7 +33,8 @@ CONSOLIDATED = "consolidatedFrom"
 AMENDS, REPEALS, IMPLEMENTS, TRANSPOSES = "amends", "repeals", "implements", "transposes"
 TYPED = (AMENDS, REPEALS, IMPLEMENTS, TRANSPOSES)  # the legal relationships `lineage` reports by type
 RELATIONS = (SUPERSEDES, CONSOLIDATED, *TYPED)
-REPLACING = frozenset({SUPERSEDES, CONSOLIDATED, REPEALS})  # the newer instrument ends the older one
+REPLACING = frozenset({SUPERSEDES, CONSOLIDATED, REPEALS})  # the predecessor / successor line
+ENDERS = frozenset({SUPERSEDES, REPEALS})  # the newer instrument ends the older one when it starts
 INVERSE = {SUPERSEDES: "supersededBy", CONSOLIDATED: "consolidatedInto", AMENDS: "amendedBy",
            REPEALS: "repealedBy", IMPLEMENTS: "implementedBy", TRANSPOSES: "transposedBy"}
 PROPOSAL = "Proposal"  # a legal weight that is never in force, whatever the status
@@ -161,19 +163,20 @@ class Lineage:
         return [t for t in self.related(pid, AMENDS) if self._known(t)]
 
     def current(self, pid: str, on: str | None = None) -> list[str]:
-        """The policy or its successors in force on the day (today by default).
+        """The policy or its successors in force on the day (today by default) with no successor
+        in force that day: the current versions.
 
-        A successor ends what it replaces on the day it comes into force, so these
-        are the current versions; a repeal or replacement not yet in force leaves the
-        policy current. An amending instrument has no version of its own: its
-        current version is that of what it amends.
+        A repeal or replacement not yet in force leaves the policy current. An
+        amending instrument has no version of its own: its current version is
+        that of what it amends.
         """
         on = on or Date.today().isoformat()
         targets = self.amended(pid)
         if targets:
             return sorted({c for t in targets for c in self.current(t, on)})
-        reach = {pid, *nx.descendants(self.replacement(), pid)}
-        return sorted(n for n in reach if self._known(n) and self.in_force_on(n, on))
+        line = self.replacement()
+        live = {n for n in {pid, *nx.descendants(line, pid)} if self._known(n) and self.in_force_on(n, on)}
+        return sorted(n for n in live if not any(s in live for s in line.successors(n)))
 
     def clusters(self, pid: str) -> list[str]:
         return list(self.graph.nodes[pid]["clusters"])
@@ -237,9 +240,10 @@ class Lineage:
 
     def end(self, pid: str) -> str:
         """The day it stopped being in force (or applied): the earliest dated repealed / expired /
-        lapsed milestone or the first day of an instrument that repeals or supersedes it."""
+        lapsed milestone or the first day in force of an instrument that repeals or supersedes it."""
         ends = self._dates(pid, ENDING)
-        ends += [s for q in self.replacement().successors(pid) if (s := self._begins(q)) is not None]
+        enders = {v for _, v, r in self.graph.out_edges(pid, keys=True) if r in ENDERS}
+        ends += [s for q in enders if (s := self._begins(q)) is not None]
         return min(ends, default=OPEN_END)
 
     def interval(self, pid: str) -> tuple[str, str] | None:
@@ -510,5 +514,5 @@ def dates_of(lineage: Lineage) -> Iterable[str]:
     return sorted(days)
 
 
-__all__ = ["AMENDS", "CONSOLIDATED", "ENDING", "IMPLEMENTS", "INVERSE", "OPEN_END", "RELATIONS", "REPEALS",
+__all__ = ["AMENDS", "CONSOLIDATED", "ENDERS", "ENDING", "IMPLEMENTS", "INVERSE", "OPEN_END", "RELATIONS", "REPEALS",
            "REPLACING", "SUPERSEDES", "TRANSPOSES", "TYPED", "Lineage", "Milestone", "dates_of", "day"]

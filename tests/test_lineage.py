@@ -367,3 +367,15 @@ def test_graph_exports_carry_the_relation_type(tmp_path: Path) -> None:
     gexf = tmp_path / "typed.gexf"
     assert invoke("export", "--seeds", str(RELATIONS), "--format", "gexf", "-o", str(gexf)).exit_code == 0
     assert nx.get_edge_attributes(nx.read_gexf(gexf), "relation") == relation
+
+
+def test_a_consolidated_text_is_a_successor_but_ends_nothing(corpus: Any) -> None:
+    folder = corpus(rec("pl-act-2010", "2010-05-01"),
+                    rec("pl-act-consolidated-2015", "2015-03-01", evolution={"consolidatedFrom": ["pl-act-2010"]}))
+    source = load(folder).source()
+    lineage = Lineage.from_source(source)
+    assert lineage.successors("pl-act-2010") == ["pl-act-consolidated-2015"]
+    assert lineage.in_force("2016-01-01") == ["pl-act-2010", "pl-act-consolidated-2015"]
+    assert sparql_in_force(source, "2016-01-01") == ["pl-act-2010", "pl-act-consolidated-2015"]
+    assert lineage.current("pl-act-2010", "2016-01-01") == ["pl-act-consolidated-2015"]
+    assert lineage.current("pl-act-2010", "2014-01-01") == ["pl-act-2010"]
