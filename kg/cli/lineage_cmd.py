@@ -103,10 +103,11 @@ def tree_text(lineage: Lineage, pid: str, answer: dict[str, object]) -> str:
         grow(pid, forward, "│   ", set())
     relations: dict[str, list[str]] = answer["relations"]  # type: ignore[assignment]
     for key, title in RELATION_TITLES.items():
-        if relations[key]:
+        others = sorted(relations[key], key=lambda n: (lineage.graph.nodes[n]["issued"] or "9999", n))  # oldest first
+        if others:
             lines.append(f"├── {title}:")
-            for i, other in enumerate(relations[key]):
-                lines.append(f"│   {'└── ' if i == len(relations[key]) - 1 else '├── '}{_label(lineage, other)}")
+            for i, other in enumerate(others):
+                lines.append(f"│   {'└── ' if i == len(others) - 1 else '├── '}{_label(lineage, other)}")
     current = answer["current"]
     lines.append("├── current: " + (", ".join(current) if current else "none in force today"))  # type: ignore[arg-type]
     clusters = answer["clusters"]
@@ -119,6 +120,15 @@ def _day(value: str) -> str:
         return Date.fromisoformat(value).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else ""
     except ValueError:
         return ""
+
+
+def _columns(table: Table, links: str) -> None:
+    """id, title, jurisdiction, issued and a list of ids; the title gives way first, never vanishes."""
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=1, min_width=18)
+    table.add_column("jurisdiction", no_wrap=True)
+    table.add_column("issued", no_wrap=True)
+    table.add_column(links, overflow="fold")
 
 
 @click.command("in-force")
@@ -159,20 +169,18 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
         return
     rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
     table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(rows)}")
-    for column in ("id", "title", "jurisdiction", "issued", "as amended by"):
-        table.add_column(column, no_wrap=column != "title", ratio=1 if column == "title" else None)
+    _columns(table, "as amended by")
     for row in rows:
         table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")),
-                      escape(", ".join(row["amendedBy"])))
+                      escape("\n".join(row["amendedBy"])))  # one id a line: ids do not wrap well
     out.print(table)
     provisional: list[dict] = answer["provisionallyApplied"]  # type: ignore[assignment, type-arg]
     if provisional:
         table = Table(title=f"Provisionally applied on {day} (not in force): {len(provisional)}")
-        for column in ("id", "title", "jurisdiction", "issued", "amends"):
-            table.add_column(column, no_wrap=column != "title", ratio=1 if column == "title" else None)
+        _columns(table, "amends")
         for row in provisional:
             table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")),
-                          escape(", ".join(row["amends"])))
+                          escape("\n".join(row["amends"])))
         out.print(table)
 
 
