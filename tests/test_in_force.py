@@ -194,9 +194,10 @@ def test_cli_agrees_with_the_legal_answer(day: str) -> None:
 def test_cli_text_shows_amendments_and_the_provisional() -> None:
     result = invoke("in-force", "--date", "2020-01-01", "--country", "INT", "--seeds", str(CORPUS))
     assert result.exit_code == 0, result.output
-    text = " ".join(result.output.split())
+    text = result.output
     assert "In force on 2020-01-01 in INT: 1" in text
-    assert "int-protocol-amendment-2006" in text
+    assert text.splitlines()[4].startswith("│ int-protocol-1996 ")
+    assert "│ ↳ int-protocol-amendment-2006 │" in text
     assert "Provisionally applied on 2020-01-01 (not in force): 1" in text
 
 

@@ -122,15 +122,6 @@ def _day(value: str) -> str:
         return ""
 
 
-def _columns(table: Table, links: str) -> None:
-    """id, title, jurisdiction, issued and a list of ids; the title gives way first, never vanishes."""
-    table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=1, min_width=18)
-    table.add_column("jurisdiction", no_wrap=True)
-    table.add_column("issued", no_wrap=True)
-    table.add_column(links, overflow="fold")
-
-
 @click.command("in-force")
 @click.option("--date", "on", required=True, metavar="YYYY-MM-DD", help="The day asked about.")
 @click.option("--country", default=None, metavar="NAME|ISO",
@@ -163,25 +154,38 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
         if found is None:
             raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
         code = found.code
-    answer = _lineage(seeds, store, base).in_force_rows(day, code)
+    lineage = _lineage(seeds, store, base)
+    answer = lineage.in_force_rows(day, code)
     if fmt == "json":
         print_json(answer)
         return
-    rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
-    table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(rows)}")
-    _columns(table, "as amended by")
-    for row in rows:
-        table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")),
-                      escape("\n".join(row["amendedBy"])))  # one id a line: ids do not wrap well
+    lineage_rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
+    table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(lineage_rows)}",
+                  caption="↳ an amending instrument in force that day, under the one it amends, oldest first")
+    _columns(table)
+    for row in lineage_rows:
+        table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")))
+        for amendment in row["amendedBy"]:
+            node = lineage.graph.nodes[amendment]
+            table.add_row(f"↳ {escape(amendment)}", escape(node["title"]), escape(node["jurisdiction"]),
+                          escape(node["issued"]), style="dim")
     out.print(table)
     provisional: list[dict] = answer["provisionallyApplied"]  # type: ignore[assignment, type-arg]
     if provisional:
         table = Table(title=f"Provisionally applied on {day} (not in force): {len(provisional)}")
-        _columns(table, "amends")
+        _columns(table)
         for row in provisional:
-            table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")),
-                          escape("\n".join(row["amends"])))
+            title = row["title"] + (f" (amends {', '.join(row['amends'])})" if row["amends"] else "")
+            table.add_row(escape(row["id"]), escape(title), escape(row["jurisdiction"]), escape(row["issued"]))
         out.print(table)
+
+
+def _columns(table: Table) -> None:
+    """id, title, jurisdiction, issued: ids never wrap, the title gives way."""
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=1, min_width=18)
+    table.add_column("jurisdiction", no_wrap=True)
+    table.add_column("issued", no_wrap=True)
 
 
 @click.command("analyze")
