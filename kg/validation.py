@@ -43,6 +43,7 @@ from kg.mapping import (
     TEXT_FIELDS,
     Mapped,
     Triple,
+    cluster_iris,
 )
 from kg.namespaces import CCUS, DCTERMS, PROV, RDF, RDFS, SCHEMA, SH, SHAPES, XSD
 from kg.records import Corpus, Record, field_line
@@ -339,9 +340,11 @@ class Locator:
             key = _ASSESSMENT_FIELDS.get(path, "") if path is not None else ""
             return f"{base}.{key}" if key else base
         if kind == "cluster":
-            names = record.get("evolution.clusters") or [] if record else []
-            for i, name in enumerate(names):
-                if self.minter.cluster(name) == focus:
+            # The mapping's pairing: a Chinese name may label the node of the English one.
+            iris = cluster_iris(self.records.get(record.id, [record]), self.minter).get(record.lang, []) \
+                if record else []
+            for i, iri in enumerate(iris):
+                if iri == focus:
                     return f"{base}[{i}]"
             return base
         if kind in ("milestone", "source"):

@@ -91,6 +91,15 @@ def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: P
     rewrite(files[5], lambda d: d["evolution"].pop("amendedBy"))
     built = same_as_full(seeds_copy, out, tmp_path)
     assert (built.remapped, built.revalidated_globally) == (2, True)
+    # A status that needs an end, then the instrument that gives it: cross-record findings follow both records.
+    rewrite(files[5], lambda d: d.update(status="Repealed"))
+    assert str(files[5]) in {f.file for f in same_as_full(seeds_copy, out, tmp_path).findings
+                             if f.rule.endswith("#EndedWithoutEnd")}
+    rewrite(files[4], lambda d: d["evolution"].update(repeals=[target]))
+    assert not [f for f in same_as_full(seeds_copy, out, tmp_path).findings if f.rule.endswith("#EndedWithoutEnd")]
+    rewrite(files[4], lambda d: d["evolution"].pop("repeals"))
+    rewrite(files[5], lambda d: d.update(status="Active"))
+    same_as_full(seeds_copy, out, tmp_path)
 
     os.utime(files[4])  # touched, same bytes
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 0

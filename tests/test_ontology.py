@@ -171,3 +171,12 @@ def test_status_variants_real_data_uses_map_to_a_concept(written: str, notation:
     vocab = vocabularies()
     concept = vocab.lookup("status", written)
     assert concept is not None and vocab.concepts[concept].notation == notation
+
+
+def test_context_names_every_lineage_link_and_the_sources() -> None:
+    context = json.loads((ONTOLOGY / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    for name in ("supersedes", "supersededBy", "amends", "amendedBy", "repeals", "repealedBy", "implements",
+                 "implementedBy", "transposes", "transposedBy"):
+        assert context[name] == {"@id": f"ccus:{name}", "@type": "@id"}
+    assert context["source"] == {"@id": "dcterms:source", "@type": "@id"}
+    assert context["supports"] == "ccus:supports"

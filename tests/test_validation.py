@@ -412,3 +412,22 @@ def test_per_record_and_whole_graph_runs_agree(tmp_path: Path) -> None:
     split = validate(load_corpus(tmp_path), kg.mapped, M, per_record=True).findings
     assert whole == split
     assert len(whole) >= 3
+
+
+def test_the_milestone_type_shape_lists_the_types_the_record_format_knows() -> None:
+    from kg.records import END_MILESTONES, MILESTONE_TYPES, START_MILESTONES
+
+    g = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    pattern = str(g.value(SHAPES["Milestone-type"], SH.pattern))
+    assert pattern == "^(" + "|".join(MILESTONE_TYPES) + ")$"
+    assert set(MILESTONE_TYPES) >= START_MILESTONES | END_MILESTONES
+
+
+def test_a_cluster_named_two_ways_in_chinese_is_found_in_the_chinese_record(tmp_path: Path) -> None:
+    corpus = bilingual(rec(evolution={"clusters": ["Green Deal"]}), rec(evolution={"clusters": ["绿色协议"]}))
+    corpus["en"].append(rec("no-b-2015", evolution={"clusters": ["Green Deal"]}))
+    corpus["zh"].append(rec("no-b-2015", evolution={"clusters": ["绿色新政"]}))
+    found = [(f.file.rsplit("/", 2)[-2:], f.field, f.severity, f.message)
+             for f in run_validation(tmp_path, corpus) if rule(f) == "NearDuplicateCluster"]
+    assert found == [(["zh", "no-a-2014.md"], "evolution.clusters[0]", W,
+                      "evolution.clusters[0] '绿色协议' looks like the same cluster as '绿色新政'")]
