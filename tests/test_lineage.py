@@ -379,3 +379,14 @@ def test_a_consolidated_text_is_a_successor_but_ends_nothing(corpus: Any) -> Non
     assert sparql_in_force(source, "2016-01-01") == ["pl-act-2010", "pl-act-consolidated-2015"]
     assert lineage.current("pl-act-2010", "2016-01-01") == ["pl-act-consolidated-2015"]
     assert lineage.current("pl-act-2010", "2014-01-01") == ["pl-act-2010"]
+
+
+@pytest.mark.parametrize("pid", ["no-storage-act-2001", "no-storage-regulations-2002", "dk-storage-act-2016",
+                                 "no-storage-amendment-2010", "eu-storage-directive-2009"])
+def test_lineage_chain_query_follows_the_same_replacement_line(pid: str, typed: Lineage,
+                                                              tmp_path: Path) -> None:
+    expected = {(m, "self" if m == pid else "predecessor" if m in typed.predecessors(pid) else "successor")
+                for m in typed.chain(pid)}
+    for source in (load(RELATIONS).source(), OxigraphSource.from_seeds(tmp_path / "store", RELATIONS)):
+        rows = {(str(r["member"]), str(r["relation"])) for r in run(source, "lineage-chain", {"id": pid}).dicts()}
+        assert rows == expected
