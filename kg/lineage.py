@@ -171,12 +171,20 @@ class Lineage:
         that of what it amends.
         """
         on = on or Date.today().isoformat()
-        targets = self.amended(pid)
-        if targets:
-            return sorted({c for t in targets for c in self.current(t, on)})
+        bases, todo, seen = set(), [pid], {pid}
+        while todo:  # follow amends to the instruments amended (an amendment cycle ends the walk)
+            node = todo.pop()
+            targets = [t for t in self.amended(node) if t not in seen]
+            seen.update(targets)
+            todo.extend(targets)
+            if not self.amended(node):
+                bases.add(node)
         line = self.replacement()
-        live = {n for n in {pid, *nx.descendants(line, pid)} if self._known(n) and self.in_force_on(n, on)}
-        return sorted(n for n in live if not any(s in live for s in line.successors(n)))
+        found = set()
+        for base in bases:
+            live = {n for n in {base, *nx.descendants(line, base)} if self._known(n) and self.in_force_on(n, on)}
+            found.update(n for n in live if not any(s in live for s in line.successors(n)))
+        return sorted(found)
 
     def clusters(self, pid: str) -> list[str]:
         return list(self.graph.nodes[pid]["clusters"])
