@@ -1,9 +1,15 @@
-"""The lineage graph: policies as networkx nodes, supersession and consolidation as edges.
+"""The lineage graph: policies as networkx nodes, their legal relationships as typed edges.
 
 Built only through SPARQL (the ``lineage-*`` queries in ``queries/``), so the
 same code works on the in-memory graph, an Oxigraph store or a remote
-endpoint. Edges run from the older instrument to the newer one; an id named
-by a link but holding no record becomes a node marked ``dangling``, so bad
+endpoint. An edge ``u -> v`` keyed by a relation says "v <relation> u": it runs
+from the instrument acted on to the instrument acting on it (the repealed act
+to the repealing one, the base act to its amendment, the directive to its
+transposition). Replacement (``supersedes``, ``consolidatedFrom``, ``repeals``)
+makes the predecessor / successor line; only ``supersedes`` and ``repeals`` end
+an instrument (a consolidated text leaves what it consolidates in force), and
+amendment, implementation and transposition never end anything. An id named by
+a link but holding no record becomes a node marked ``dangling``, so bad
 references are reported rather than lost.
 """
 
@@ -24,9 +30,17 @@ from kg.sparql import SparqlSource
 
 SUPERSEDES = "supersedes"
 CONSOLIDATED = "consolidatedFrom"
-NEVER_IN_FORCE = frozenset({"Draft", "Proposed"})  # statuses; a legal weight of Proposal never is either
-PROPOSAL = "Proposal"
-ENDING = frozenset({"repealed", "expired"})
+AMENDS, REPEALS, IMPLEMENTS, TRANSPOSES = "amends", "repeals", "implements", "transposes"
+TYPED = (AMENDS, REPEALS, IMPLEMENTS, TRANSPOSES)  # the legal relationships `lineage` reports by type
+RELATIONS = (SUPERSEDES, CONSOLIDATED, *TYPED)
+REPLACING = frozenset({SUPERSEDES, CONSOLIDATED, REPEALS})  # the predecessor / successor line
+ENDERS = frozenset({SUPERSEDES, REPEALS})  # the newer instrument ends the older one when it starts
+INVERSE = {SUPERSEDES: "supersededBy", CONSOLIDATED: "consolidatedInto", AMENDS: "amendedBy",
+           REPEALS: "repealedBy", IMPLEMENTS: "implementedBy", TRANSPOSES: "transposedBy"}
+PROPOSAL = "Proposal"  # a legal weight that is never in force, whatever the status
+STARTING = frozenset({"in-force", "commenced"})
+ENDING = frozenset({"repealed", "expired", "lapsed"})
+PROVISIONAL = "provisionally-applied"
 OPEN_END = "9999-12-31"
 
 
@@ -45,6 +59,12 @@ class Milestone:
     event: str
 
 
+def _blank(dangling: bool) -> dict[str, Any]:
+    return {"title": "", "jurisdiction": "", "country": "", "issued": "", "status": "", "weight": "",
+            "mayBeInForce": False, "adopted": False, "provisional": False,
+            "clusters": [], "milestones": [], "dangling": dangling}
+
+
 @dataclass
 class Lineage:
     """The lineage graph and the questions asked of it."""
@@ -60,10 +80,13 @@ class Lineage:
         lineage = cls()
         g = lineage.graph
         for row in run(source, "lineage-nodes").dicts():
-            g.add_node(_s(row["id"]), title=_s(row["title"]), jurisdiction=_s(row["jurisdiction"]),
-                       country=_s(row["country"]), issued=_s(row["issued"]), status=_s(row["statusName"]),
-                       weight=_s(row["weightName"]),
-                       clusters=[], milestones=[], dangling=False)
+            g.add_node(_s(row["id"]), **{**_blank(False), "title": _s(row["title"]),
+                                         "jurisdiction": _s(row["jurisdiction"]), "country": _s(row["country"]),
+                                         "issued": _s(row["issued"]), "status": _s(row["statusName"]),
+                                         "weight": _s(row["weightName"]),
+                                         "mayBeInForce": _s(row["mayBeInForce"]) in ("true", "1"),
+                                         "adopted": _s(row["adopted"]) in ("true", "1"),
+                                         "provisional": _s(row["provisional"]) in ("true", "1")})
         for row in run(source, "lineage-clusters").dicts():
             g.nodes[_s(row["id"])]["clusters"].append(_s(row["name"]) or _s(row["cluster"]))
         for row in run(source, "lineage-milestones").dicts():
@@ -73,13 +96,30 @@ class Lineage:
             older, newer, relation = _s(row["older"]), _s(row["newer"]), _s(row["relation"])
             for end in (older, newer):
                 if end not in g:
-                    g.add_node(end, title="", jurisdiction="", country="", issued="", status="", weight="",
-                               clusters=[], milestones=[], dangling=True)
+                    g.add_node(end, **_blank(True))
             if not g.has_edge(older, newer, key=relation):
                 g.add_edge(older, newer, key=relation, relation=relation)
         for node in g.nodes.values():
             node["clusters"].sort()
         return lineage
+
+    # --- views ---------------------------------------------------------------------------
+    def replacement(self) -> nx.DiGraph:
+        """The replacement line only: supersession, consolidation and repeal edges (computed once)."""
+        if "replacement" not in self._memo:
+            line = nx.DiGraph()
+            line.add_nodes_from(self.graph)
+            line.add_edges_from((u, v) for u, v, r in self.graph.edges(keys=True) if r in REPLACING)
+            self._memo["replacement"] = line
+        return self._memo["replacement"]
+
+    def related(self, pid: str, relation: str, inverse: bool = False) -> list[str]:
+        """Ids ``pid`` stands in ``relation`` to (``pid`` amends them), or, inverse, those related to it."""
+        if inverse:
+            found = {v for _, v, r in self.graph.out_edges(pid, keys=True) if r == relation}
+        else:
+            found = {u for u, _, r in self.graph.in_edges(pid, keys=True) if r == relation}
+        return sorted(found)
 
     # --- one policy ---------------------------------------------------------------------
     @property
@@ -96,78 +136,188 @@ class Lineage:
         raise QueryError(f"no policy '{pid}' in the corpus{hint}")
 
     def predecessors(self, pid: str) -> list[str]:
-        return sorted(nx.ancestors(self.graph, pid))
+        """Everything the policy replaced, transitively (supersession, consolidation, repeal)."""
+        return sorted(nx.ancestors(self.replacement(), pid))
 
     def successors(self, pid: str) -> list[str]:
-        return sorted(nx.descendants(self.graph, pid))
+        """Everything that replaced the policy, transitively."""
+        return sorted(nx.descendants(self.replacement(), pid))
 
     def chain(self, pid: str) -> list[str]:
-        """The policy, everything before it and everything after it, oldest first."""
-        members = {pid, *nx.ancestors(self.graph, pid), *nx.descendants(self.graph, pid)}
-        return sorted(members, key=lambda n: (self.graph.nodes[n]["issued"] or "9999", n))
+        """The replacement line through the policy, oldest first.
+
+        Ordered by the links first and the issue date second, so an id with no
+        record (and so no date) still sits before the instrument that replaced it.
+        """
+        line = self.replacement()
+        members = {pid, *nx.ancestors(line, pid), *nx.descendants(line, pid)}
+        return self._in_order(members)
+
+    def _in_order(self, members: Iterable[str]) -> list[str]:
+        dag = self.acyclic().subgraph(members)
+        return list(nx.lexicographical_topological_sort(
+            dag, key=lambda n: (self.graph.nodes[n]["issued"] or "9999", n)))
+
+    def amended(self, pid: str) -> list[str]:
+        """The instruments with a record that ``pid`` amends."""
+        return [t for t in self.related(pid, AMENDS) if self._known(t)]
 
     def current(self, pid: str, on: str | None = None) -> list[str]:
-        """The heads reached by following successors that are in force on the day (today by default)."""
+        """The policy or its successors in force on the day (today by default) with no successor
+        in force that day: the current versions.
+
+        A repeal or replacement not yet in force leaves the policy current. An
+        amending instrument has no version of its own: its current version is
+        that of what it amends.
+        """
         on = on or Date.today().isoformat()
-        reach = {pid, *nx.descendants(self.graph, pid)}
-        heads = [n for n in reach if not any(s for s in self.graph.successors(n) if self._known(s))]
-        return sorted(n for n in heads if self._known(n) and self.in_force_on(n, on))
+        bases, todo, seen = set(), [pid], {pid}
+        while todo:  # follow amends to the instruments amended (an amendment cycle ends the walk)
+            node = todo.pop()
+            targets = [t for t in self.amended(node) if t not in seen]
+            seen.update(targets)
+            todo.extend(targets)
+            if not self.amended(node):
+                bases.add(node)
+        line = self.replacement()
+        found = set()
+        for base in bases:
+            live = {n for n in {base, *nx.descendants(line, base)} if self._known(n) and self.in_force_on(n, on)}
+            found.update(n for n in live if not any(s in live for s in line.successors(n)))
+        return sorted(found)
 
     def clusters(self, pid: str) -> list[str]:
         return list(self.graph.nodes[pid]["clusters"])
+
+    def relations(self, pid: str) -> dict[str, list[str]]:
+        """The typed legal relationships of a policy, each direction, sorted ids (dangling ones included)."""
+        out: dict[str, list[str]] = {}
+        for relation in TYPED:
+            out[relation] = self.related(pid, relation)
+            out[INVERSE[relation]] = self.related(pid, relation, inverse=True)
+        return out
 
     def describe(self, pid: str) -> dict[str, object]:
         """The JSON answer of `ccus-kg lineage`."""
         self.require(pid)
         return {"id": pid, "predecessors": self.predecessors(pid), "successors": self.successors(pid),
-                "current": self.current(pid), "clusters": self.clusters(pid), "chain": self.chain(pid)}
+                "current": self.current(pid), "clusters": self.clusters(pid), "chain": self.chain(pid),
+                "relations": self.relations(pid)}
+
+    def neighbourhood(self, pid: str) -> list[str]:
+        """What a picture of the policy shows, oldest first: its replacement line (and, for an
+        amendment, its targets' lines), and every instrument directly related to one of those."""
+        core = set(self.chain(pid))
+        for target in self.amended(pid):
+            core.update(self.chain(target))
+        members = set(core)
+        for node in core:
+            members.update(self.graph.predecessors(node))
+            members.update(self.graph.successors(node))
+        return self._in_order(members)
 
     # --- point in time ------------------------------------------------------------------
-    def start(self, pid: str) -> str:
-        """The first day in force: the earliest dated in-force milestone, else the issue date."""
-        node = self.graph.nodes[pid]
-        dates = [day(m.date) for m in node["milestones"] if m.type == "in-force" and m.date]
-        return min(dates) if dates else node["issued"]
-
     def _known(self, pid: str) -> bool:
         return not self.graph.nodes[pid]["dangling"]
 
-    def _startable(self, pid: str) -> bool:
+    def _eligible(self, pid: str) -> bool:
+        """A record whose status maps to a concept that may be in force, and no proposal."""
         node = self.graph.nodes[pid]
-        return (bool(node["issued"]) and not node["dangling"] and node["status"] not in NEVER_IN_FORCE
+        return (bool(node["issued"]) and not node["dangling"] and node["mayBeInForce"]
                 and node["weight"] != PROPOSAL)
 
-    def interval(self, pid: str) -> tuple[str, str] | None:
-        """[first day, day it ended) in force, or None for an instrument never in force.
+    def _dates(self, pid: str, kinds: Iterable[str]) -> list[str]:
+        kinds = frozenset(kinds)
+        return [day(m.date) for m in self.graph.nodes[pid]["milestones"] if m.type in kinds and m.date]
 
-        It ends at the first dated repealed/expired milestone or the first day a
-        successor is in force, whichever comes first; '9999-12-31' when neither is known.
-        """
+    def awaiting(self, pid: str) -> bool:
+        """Made but not in force until a dated commencement: status Adopted, or provisionally applied."""
+        node = self.graph.nodes[pid]
+        return node["adopted"] or any(m.type == PROVISIONAL for m in node["milestones"])
+
+    def start(self, pid: str) -> str | None:
+        """The first day in force: the earliest dated in-force / commenced milestone, else the issue
+        date; None for an instrument awaiting commencement with no such milestone."""
+        dates = self._dates(pid, STARTING)
+        if dates:
+            return min(dates)
+        return None if self.awaiting(pid) else self.graph.nodes[pid]["issued"] or None
+
+    def _begins(self, pid: str) -> str | None:
+        return self.start(pid) if self._eligible(pid) else None
+
+    def end(self, pid: str) -> str:
+        """The day it stopped being in force (or applied): the earliest dated repealed / expired /
+        lapsed milestone or the first day in force of an instrument that repeals or supersedes it."""
+        ends = self._dates(pid, ENDING)
+        enders = {v for _, v, r in self.graph.out_edges(pid, keys=True) if r in ENDERS}
+        ends += [s for q in enders if (s := self._begins(q)) is not None]
+        return min(ends, default=OPEN_END)
+
+    def interval(self, pid: str) -> tuple[str, str] | None:
+        """[first day, day it ended) in force, or None for an instrument never in force."""
         cache = self._memo.setdefault("intervals", {})
         if pid not in cache:
-            if not self._startable(pid):
-                cache[pid] = None
-            else:
-                ends = [day(m.date) for m in self.graph.nodes[pid]["milestones"] if m.type in ENDING and m.date]
-                ends += [self.start(s) for s in self.graph.successors(pid) if self._startable(s)]
-                cache[pid] = (self.start(pid), min(ends, default=OPEN_END))
+            first = self._begins(pid)
+            cache[pid] = None if first is None else (first, self.end(pid))
         return cache[pid]
+
+    def provisional_interval(self, pid: str) -> tuple[str, str] | None:
+        """[first day, day it ended) provisionally applied: from the earliest dated
+        provisionally-applied milestone (else, for the status Provisionally applied, the
+        issue date) until it enters into force or ends."""
+        node = self.graph.nodes[pid]
+        dates = self._dates(pid, {PROVISIONAL}) or ([node["issued"]] if node["provisional"] else [])
+        if not dates or not node["issued"] or node["dangling"] or node["weight"] == PROPOSAL:
+            return None
+        if not (node["mayBeInForce"] or node["provisional"]):
+            return None
+        stop = [self.end(pid), *filter(None, [self._begins(pid)])]
+        return min(dates), min(stop)
 
     def in_force_on(self, pid: str, on: str) -> bool:
         """Started on or before the day and not yet ended."""
         span = self.interval(pid)
         return span is not None and span[0] <= on < span[1]
 
+    def provisional_on(self, pid: str, on: str) -> bool:
+        """Provisionally applied on the day (and so not in force)."""
+        span = self.provisional_interval(pid)
+        return span is not None and span[0] <= on < span[1]
+
+    def _in(self, pid: str, jurisdiction: str | None) -> bool:
+        node = self.graph.nodes[pid]
+        return not jurisdiction or jurisdiction in (node["jurisdiction"], node["country"])
+
     def in_force(self, on: str, jurisdiction: str | None = None) -> list[str]:
-        """Ids in force on a day, optionally in one jurisdiction (its subdivisions included)."""
-        found = []
-        for pid in self.policies:
+        """Ids in force on a day, optionally in one jurisdiction (its subdivisions included).
+
+        An instrument amending one with a record is no row of its own: it is part
+        of its target (see amended_by_on).
+        """
+        return [pid for pid in self.policies
+                if self._in(pid, jurisdiction) and not self.amended(pid) and self.in_force_on(pid, on)]
+
+    def amended_by_on(self, pid: str, on: str) -> list[str]:
+        """The instruments amending ``pid`` that are in force on the day, oldest first."""
+        found = [a for a in self.related(pid, AMENDS, inverse=True) if self._known(a) and self.in_force_on(a, on)]
+        return sorted(found, key=lambda a: (self.graph.nodes[a]["issued"], a))
+
+    def provisionally_applied(self, on: str, jurisdiction: str | None = None) -> list[str]:
+        """Ids provisionally applied on a day: shown as such, never counted as in force."""
+        return [pid for pid in self.policies if self._in(pid, jurisdiction) and self.provisional_on(pid, on)]
+
+    def in_force_rows(self, on: str, jurisdiction: str | None = None) -> dict[str, object]:
+        """The JSON answer of `ccus-kg in-force`."""
+        def row(pid: str) -> dict[str, object]:
             node = self.graph.nodes[pid]
-            if jurisdiction and jurisdiction not in (node["jurisdiction"], node["country"]):
-                continue
-            if self.in_force_on(pid, on):
-                found.append(pid)
-        return found
+            return {"id": pid, "title": node["title"], "jurisdiction": node["jurisdiction"],
+                    "issued": node["issued"]}
+        return {"date": on,
+                "policies": [{**row(p), "amendedBy": self.amended_by_on(p, on)}
+                             for p in self.in_force(on, jurisdiction)],
+                "provisionallyApplied": [{**row(p), "amends": self.amended(p)}
+                                         for p in self.provisionally_applied(on, jurisdiction)]}
 
     # --- the whole graph ----------------------------------------------------------------
     def families(self) -> list[list[str]]:
@@ -176,8 +326,8 @@ class Lineage:
         return sorted(parts, key=lambda c: (-len(c), c[0]))
 
     def longest_chains(self, limit: int = 5) -> list[list[str]]:
-        """The longest supersession paths, oldest first (cycles are left out: see cycles())."""
-        dag = self.acyclic()
+        """The longest replacement paths, oldest first (cycles are left out: see cycles())."""
+        dag = self.replacement_dag()
         best: dict[str, list[str]] = {}
         for node in nx.topological_sort(dag):
             preds = [best[p] for p in dag.predecessors(node)]
@@ -188,17 +338,18 @@ class Lineage:
 
     def forks(self) -> dict[str, list[str]]:
         """Policies replaced by several successors."""
-        return {n: sorted(set(self.graph.successors(n))) for n in sorted(self.graph)
-                if len(set(self.graph.successors(n))) > 1}
+        line = self.replacement()
+        return {n: sorted(line.successors(n)) for n in sorted(line) if line.out_degree(n) > 1}
 
     def merges(self) -> dict[str, list[str]]:
-        """Policies that replace or consolidate several predecessors."""
-        return {n: sorted(set(self.graph.predecessors(n))) for n in sorted(self.graph)
-                if len(set(self.graph.predecessors(n))) > 1}
+        """Policies that replace, repeal or consolidate several predecessors."""
+        line = self.replacement()
+        return {n: sorted(line.predecessors(n)) for n in sorted(line) if line.in_degree(n) > 1}
 
     def roots(self) -> list[str]:
-        """The oldest member of each family: policies with successors but no predecessor."""
-        return sorted(n for n in self.graph if self.graph.in_degree(n) == 0 and self.graph.out_degree(n) > 0)
+        """The oldest member of each replacement line: policies with successors but no predecessor."""
+        line = self.replacement()
+        return sorted(n for n in line if line.in_degree(n) == 0 and line.out_degree(n) > 0)
 
     def dangling(self) -> list[tuple[str, str, str]]:
         """(stating policy, relation, missing id) for every link to an id with no record."""
@@ -207,11 +358,11 @@ class Lineage:
             if not self._known(older):
                 found.append((newer, relation, older))
             elif not self._known(newer):
-                found.append((older, "supersededBy" if relation == SUPERSEDES else "consolidatedInto", newer))
+                found.append((older, INVERSE[relation], newer))
         return sorted(found)
 
     def cycles(self) -> list[list[str]]:
-        """Supersession cycles, each rotated to start at its smallest id."""
+        """Cycles of links (of any relation), each rotated to start at its smallest id."""
         if "cycles" not in self._memo:
             self._memo["cycles"] = self._cycles()
         return [list(c) for c in self._memo["cycles"]]
@@ -226,8 +377,8 @@ class Lineage:
         return sorted(rotated)
 
     def depth_by_jurisdiction(self) -> dict[str, int]:
-        """The longest chain (in policies) within each country's lineage."""
-        dag = self.acyclic()
+        """The longest replacement chain (in policies) within each country's lineage."""
+        dag = self.replacement_dag()
         length: dict[str, int] = {}
         for node in nx.topological_sort(dag):
             length[node] = 1 + max((length[p] for p in dag.predecessors(node)), default=0)
@@ -273,9 +424,10 @@ class Lineage:
         return sorted(pairs, key=lambda p: (-p[2], -p[3], p[0], p[1]))[:limit]
 
     def timeline(self) -> dict[str, dict[int, int]]:
-        """Instruments in force on 31 December of each year, per country."""
+        """Instruments in force on 31 December of each year, per country (counted as in_force() does:
+        an amendment is part of what it amends)."""
         spans = [(self.graph.nodes[p]["country"], span) for p in self.policies
-                 if self.graph.nodes[p]["country"] and (span := self.interval(p)) is not None]
+                 if self.graph.nodes[p]["country"] and not self.amended(p) and (span := self.interval(p)) is not None]
         if not spans:
             return {}
         first = min(int(span[0][:4]) for _, span in spans)
@@ -313,6 +465,17 @@ class Lineage:
         """Every policy in the same weakly connected family, sorted."""
         return sorted(nx.node_connected_component(self.graph.to_undirected(as_view=True), pid))
 
+    def replacement_dag(self) -> nx.DiGraph:
+        """The acyclic graph's replacement edges only (computed once)."""
+        if "replacement_dag" not in self._memo:
+            dag = self.acyclic()
+            line = self.replacement()
+            keep = nx.DiGraph()
+            keep.add_nodes_from(dag)
+            keep.add_edges_from((u, v) for u, v in dag.edges() if line.has_edge(u, v))
+            self._memo["replacement_dag"] = keep
+        return self._memo["replacement_dag"]
+
     def acyclic(self) -> nx.DiGraph:
         """The graph with each cycle's closing edges removed, so path lengths are defined (computed once)."""
         if "acyclic" not in self._memo:
@@ -338,8 +501,8 @@ class Lineage:
             g.add_node(pid, label=d["title"] or pid, jurisdiction=d["jurisdiction"], country=d["country"],
                        issued=d["issued"], status=d["status"], clusters="; ".join(d["clusters"]),
                        dangling=d["dangling"])
-        for older, newer, relation in sorted(self.graph.edges(keys=True)):
-            g.add_edge(older, newer, relation=relation)
+        for older, newer in sorted(set(self.graph.edges())):
+            g.add_edge(older, newer, relation="; ".join(sorted(self.graph[older][newer])))
         return g
 
 
@@ -359,4 +522,5 @@ def dates_of(lineage: Lineage) -> Iterable[str]:
     return sorted(days)
 
 
-__all__ = ["CONSOLIDATED", "SUPERSEDES", "Lineage", "Milestone", "dates_of", "day"]
+__all__ = ["AMENDS", "CONSOLIDATED", "ENDERS", "ENDING", "IMPLEMENTS", "INVERSE", "OPEN_END", "RELATIONS", "REPEALS",
+           "REPLACING", "SUPERSEDES", "TRANSPOSES", "TYPED", "Lineage", "Milestone", "dates_of", "day"]

@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from kg.build import KnowledgeGraph
 from kg.drawing import family_svg
-from kg.lineage import Lineage
+from kg.lineage import ENDING, OPEN_END, Lineage
 from kg.namespaces import CCUS, OWL, RDF, RDFS, prefixes
 from kg.queries import NamedQuery
 from kg.records import DIMENSIONS, Record
@@ -85,6 +85,13 @@ JS = """
   apply();
 })();
 """
+
+# (key of Lineage.relations, or the replacement line, section title), in page order.
+RELATION_SECTIONS = (
+    ("amendedBy", "As amended by"), ("amends", "Amends"), ("implementedBy", "Implemented by"),
+    ("implements", "Implements"), ("transposedBy", "Transposed by"), ("transposes", "Transposes"),
+    ("repealedBy", "Repealed by"), ("replacedBy", "Replaced by"), ("repeals", "Repeals"), ("replaces", "Replaces"),
+)
 
 STATIC = {"style.css": ("text/css; charset=utf-8", CSS.encode()),
           "app.js": ("text/javascript; charset=utf-8", JS.encode())}
@@ -292,7 +299,8 @@ class Site:
         body = [titles, f"<p class=\"id muted\">{escape(iri)} · {links}</p>",
                 f"<div class=\"grid\"><div class=\"card\"><dl class=\"fields\">{fact_html}</dl></div>"
                 f"<div class=\"card\"><h3>Dimension scores</h3>{self._scores_svg(main)}</div></div>",
-                "<h2>Lineage</h2>", self.lineage_svg(pid), self._clusters(main), self._timeline(records)]
+                "<h2>Lineage</h2>", self.lineage_svg(pid), self.relations(pid), self._clusters(main),
+                self._timeline(records)]
         for record in records:
             body.append(f"<h2 lang=\"{escape(record.lang)}\">Summary ({escape(record.lang)})</h2>"
                         f"<p lang=\"{escape(record.lang)}\">{escape(record.body)}</p>")
@@ -327,12 +335,51 @@ class Site:
                 f"viewBox=\"0 0 370 {height}\">{''.join(bars)}</svg>")
 
     def lineage_svg(self, pid: str) -> str:
-        """The policy's chain (predecessors left, successors right); boxes link to their pages."""
-        members = self.lineage.chain(pid)
+        """The policy's replacement line and directly related instruments; boxes link to their pages."""
+        members = self.lineage.neighbourhood(pid)
         if len(members) == 1:
-            return "<p class=\"muted\">No predecessor or successor is recorded.</p>"
+            return "<p class=\"muted\">No related instrument is recorded.</p>"
         return family_svg(self.lineage, members, focus=pid, standalone=False,
                           href=lambda node: self.href(str(self.minter.policy(node))))
+
+    def relations(self, pid: str) -> str:
+        """The legal relationships as dated lists: as amended by, implementing, transposing, and what
+        repealed or replaced it (or what it amends, implements, transposes, repealed or replaced)."""
+        lineage = self.lineage
+        parts = []
+        for key, title in RELATION_SECTIONS:
+            if key == "replacedBy":
+                ids = lineage.related(pid, "supersedes", inverse=True)
+            elif key == "replaces":
+                ids = lineage.related(pid, "supersedes")
+            else:
+                ids = lineage.relations(pid)[key]
+            if ids:
+                ordered = sorted(ids, key=lambda i: (lineage.graph.nodes[i]["issued"] or "9999", i))
+                items = "".join(self._dated(other) for other in ordered)
+                parts.append(f"<h3 class=\"relation\" id=\"{key}\">{escape(title)}</h3>"
+                             f"<ol class=\"timeline relation-list\">{items}</ol>")
+        ended = [m for m in lineage.graph.nodes[pid]["milestones"] if m.type in ENDING and m.date]
+        if ended:
+            items = "".join(f"<li><time>{escape(m.date)}</time>{escape(m.type)}"
+                            + (f" — {escape(m.event)}" if m.event else "") + "</li>" for m in ended)
+            parts.append(f"<h3 class=\"relation\" id=\"ended\">Ended</h3><ol class=\"timeline\">{items}</ol>")
+        return "<h2>Legal relationships</h2>" + "".join(parts) if parts else ""
+
+    def _dated(self, other: str) -> str:
+        """One related instrument: issue date, linked title, id, and when it was in force."""
+        node = self.lineage.graph.nodes[other]
+        if node["dangling"]:
+            return (f"<li><time>?</time><span class=\"id\">{escape(other)}</span> "
+                    f"<span class=\"muted\">(no record in the corpus)</span></li>")
+        span = self.lineage.interval(other)
+        if span is None:
+            note = f"not in force ({node['status'] or 'status unknown'})"
+        else:
+            note = f"in force from {span[0]}" + (f" until {span[1]}" if span[1] != OPEN_END else "")
+        link = self.href(str(self.minter.policy(other)))
+        return (f"<li><time>{escape(node['issued'])}</time><a href=\"{escape(link)}\">{escape(self.title(other))}</a> "
+                f"<span class=\"id muted\">{escape(other)}</span> <span class=\"muted\">· {escape(note)}</span></li>")
 
     def _clusters(self, record: Record) -> str:
         names = record.get("evolution.clusters") or []

@@ -39,23 +39,28 @@ def _svg_option(what: str):
 @base_option
 @handle_errors
 def lineage_command(policy_id: str, seeds: Path, store: StoreSpec, fmt: str, svg: Path | None, base: str) -> None:
-    """What a policy replaced and what replaced it, transitively; its current version(s) and clusters.
+    """What a policy replaced and what replaced it, its amendments, repeals, implementing and
+    transposing instruments, its current version(s) and clusters.
 
-    An unknown id exits 2 and suggests the closest ids.
+    The predecessor / successor line is replacement only (supersedes,
+    consolidation, repeal by a new instrument); the typed relations are listed
+    apart. Pictures (--svg, mermaid, dot) show the line and every instrument
+    directly related to it, each relation type drawn differently, with a
+    legend. An unknown id exits 2 and suggests the closest ids.
 
     Example: ccus-kg lineage us-45q-eiea-2008 --format json
     """
     lineage = _lineage(seeds, store, base)
     answer = lineage.describe(policy_id)
-    members = answer["chain"]  # type: ignore[assignment]
+    members = lineage.neighbourhood(policy_id)
     if svg is not None:
-        write_atomic(svg, family_svg(lineage, members, focus=policy_id))  # type: ignore[arg-type]
+        write_atomic(svg, family_svg(lineage, members, focus=policy_id))
     if fmt == "json":
         print_json(answer)
     elif fmt == "mermaid":
-        click.echo(mermaid(lineage, members, policy_id), nl=False)  # type: ignore[arg-type]
+        click.echo(mermaid(lineage, members, policy_id), nl=False)
     elif fmt == "dot":
-        click.echo(dot(lineage, members, policy_id), nl=False)  # type: ignore[arg-type]
+        click.echo(dot(lineage, members, policy_id), nl=False)
     else:
         click.echo(tree_text(lineage, policy_id, answer), nl=False)
 
@@ -68,17 +73,24 @@ def _label(lineage: Lineage, pid: str) -> str:
     return f"{pid}  {data['title']} ({facts})"
 
 
+RELATION_TITLES = {"amends": "amends", "amendedBy": "amended by", "repeals": "repeals", "repealedBy": "repealed by",
+                   "implements": "implements", "implementedBy": "implemented by", "transposes": "transposes",
+                   "transposedBy": "transposed by"}
+
+
 def tree_text(lineage: Lineage, pid: str, answer: dict[str, object]) -> str:
-    """The lineage as an indented tree: predecessors walk back in time, successors forward."""
+    """The lineage as an indented tree: predecessors walk back in time, successors forward (the
+    replacement line, each step marked when it is a consolidation or a repeal), then the typed relations."""
     lines = [_label(lineage, pid)]
+    line = lineage.replacement()
 
     def grow(at: str, forward: bool, indent: str, seen: set[str]) -> None:
-        step = lineage.graph.successors if forward else lineage.graph.predecessors
-        nexts = sorted(set(step(at)))
+        nexts = sorted(line.successors(at) if forward else line.predecessors(at))
         for i, nxt in enumerate(nexts):
             last = i == len(nexts) - 1
             older, newer = (at, nxt) if forward else (nxt, at)
-            how = " [consolidated]" if "consolidatedFrom" in lineage.graph[older][newer] else ""
+            kinds = lineage.graph[older][newer]
+            how = " [consolidated]" if "consolidatedFrom" in kinds else " [repealed]" if "repeals" in kinds else ""
             if nxt in seen:
                 lines.append(f"{indent}{'└── ' if last else '├── '}{nxt} (see above)")
                 continue
@@ -89,6 +101,13 @@ def tree_text(lineage: Lineage, pid: str, answer: dict[str, object]) -> str:
     for title, forward in (("predecessors", False), ("successors", True)):
         lines.append(f"├── {title}:" if answer[title] else f"├── {title}: none")
         grow(pid, forward, "│   ", set())
+    relations: dict[str, list[str]] = answer["relations"]  # type: ignore[assignment]
+    for key, title in RELATION_TITLES.items():
+        others = sorted(relations[key], key=lambda n: (lineage.graph.nodes[n]["issued"] or "9999", n))  # oldest first
+        if others:
+            lines.append(f"├── {title}:")
+            for i, other in enumerate(others):
+                lines.append(f"│   {'└── ' if i == len(others) - 1 else '├── '}{_label(lineage, other)}")
     current = answer["current"]
     lines.append("├── current: " + (", ".join(current) if current else "none in force today"))  # type: ignore[arg-type]
     clusters = answer["clusters"]
@@ -114,11 +133,15 @@ def _day(value: str) -> str:
 @base_option
 @handle_errors
 def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec, fmt: str, base: str) -> None:
-    """The policies in force on a day, derived from the lineage.
+    """The policies in force on a day, as amended that day, derived from the lineage.
 
-    In force from the issue date (or a dated in-force milestone) until a
-    successor comes into force or a dated repealed/expired milestone; drafts
-    and proposals never.
+    In force from the earliest in-force / commenced milestone, else the issue
+    date (an Adopted instrument awaiting commencement only from such a
+    milestone), until a dated repealed / expired / lapsed milestone or the day
+    an instrument that repeals or supersedes it comes into force. Amendments
+    end nothing: each is listed under the instrument it amends. Drafts,
+    proposals and statuses that may not be in force never are; provisionally
+    applied instruments are listed apart.
 
     Example: ccus-kg in-force --date 2020-01-01 --country "United States"
     """
@@ -132,21 +155,37 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
             raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
         code = found.code
     lineage = _lineage(seeds, store, base)
-    ids = lineage.in_force(day, code)
-    rows = [{"id": pid, "title": lineage.graph.nodes[pid]["title"],
-             "jurisdiction": lineage.graph.nodes[pid]["jurisdiction"],
-             "issued": lineage.graph.nodes[pid]["issued"]} for pid in ids]
+    answer = lineage.in_force_rows(day, code)
     if fmt == "json":
-        print_json({"date": day, "policies": rows})
+        print_json(answer)
         return
-    table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(rows)}")
+    lineage_rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
+    table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(lineage_rows)}",
+                  caption="↳ an amending instrument in force that day, under the one it amends, oldest first")
+    _columns(table)
+    for row in lineage_rows:
+        table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")))
+        for amendment in row["amendedBy"]:
+            node = lineage.graph.nodes[amendment]
+            table.add_row(f"↳ {escape(amendment)}", escape(node["title"]), escape(node["jurisdiction"]),
+                          escape(node["issued"]), style="dim")
+    out.print(table)
+    provisional: list[dict] = answer["provisionallyApplied"]  # type: ignore[assignment, type-arg]
+    if provisional:
+        table = Table(title=f"Provisionally applied on {day} (not in force): {len(provisional)}")
+        _columns(table)
+        for row in provisional:
+            title = row["title"] + (f" (amends {', '.join(row['amends'])})" if row["amends"] else "")
+            table.add_row(escape(row["id"]), escape(title), escape(row["jurisdiction"]), escape(row["issued"]))
+        out.print(table)
+
+
+def _columns(table: Table) -> None:
+    """id, title, jurisdiction, issued: ids never wrap, the title gives way."""
     table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=1)
+    table.add_column("title", ratio=1, min_width=18)
     table.add_column("jurisdiction", no_wrap=True)
     table.add_column("issued", no_wrap=True)
-    for row in rows:
-        table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")))
-    out.print(table)
 
 
 @click.command("analyze")
