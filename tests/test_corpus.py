@@ -5,6 +5,7 @@ The figures are module constants so that merging more corpus records only means 
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -320,3 +321,26 @@ def test_sample_answers(lineage: Lineage) -> None:
     # Japan's 2007 permit regime lasts until the CCS Business Act fully commences in 2026.
     assert "jp-moe-subseabed-co2-permit-ordinance-2007" in lineage.in_force("2025-06-01", "JP")
     assert "jp-moe-subseabed-co2-permit-ordinance-2007" not in lineage.in_force("2026-12-01", "JP")
+
+
+def test_remodelled_chains_in_force_as_amended() -> None:
+    """45Q and the EU ETS are one base act each, in force as amended (issue 17's two wrong answers)."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    def rows(date: str, country: str) -> dict[str, list[str]]:
+        result = CliRunner().invoke(main, ["in-force", "--seeds", str(SEEDS), "--date", date, "--country", country,
+                                           "--format", "json"])
+        assert result.exit_code == 0, result.output
+        return {p["id"]: p["amendedBy"] for p in json.loads(result.stdout)["policies"]}
+
+    us = rows("2025-08-01", "US")
+    assert us["us-45q-eiea-2008"] == ["us-45q-arrta-2009", "us-45q-bba-2018", "us-45q-tcdtra-2020",
+                                      "us-45q-ira-2022", "us-45q-obbba-2025"]
+    assert not {"us-45q-bba-2018", "us-45q-ira-2022", "us-45q-obbba-2025"} & us.keys()  # amendments are no rows
+    assert rows("2022-08-15", "US")["us-45q-eiea-2008"] == ["us-45q-arrta-2009", "us-45q-bba-2018",
+                                                             "us-45q-tcdtra-2020"]  # the day before the IRA
+    eu = rows("2024-01-01", "EU")
+    assert eu["eu-ets-directive-2003"] == ["eu-ets-directive-2009", "eu-ets-directive-2018", "eu-ets-directive-2023"]
+    assert "sg-carbon-pricing-act-2018" in rows("2025-01-01", "SG")
