@@ -116,6 +116,10 @@ GROUPS = frozenset(
     | {f"analysis.{d}" for d in DIMENSIONS}
 )
 
+# A content root's folders: policies, facilities and stated country profiles. When policies lie flat at the
+# top of a folder that also holds facilities/ or countries/, the policy loader skips those two.
+RESERVED_FOLDERS = frozenset({"facilities", "countries"})
+
 T = TypeVar("T")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -153,6 +157,8 @@ class Corpus:
     records: list[Record] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    facilities: list[Record] = field(default_factory=list)  # filled by kg.facilities.load_landscape
+    countries: list[Record] = field(default_factory=list)  # stated jurisdiction profiles
 
     def policies(self) -> dict[str, list[Record]]:
         """Records grouped by id: one policy, one record per language."""
@@ -160,6 +166,28 @@ class Corpus:
         for record in self.records:
             out.setdefault(record.id, []).append(record)
         return out
+
+
+@dataclass(frozen=True)
+class ContentRoot:
+    """Where a content root keeps each kind of record (None: it holds none of that kind)."""
+
+    root: Path
+    policies: Path
+    facilities: Path | None = None
+    countries: Path | None = None
+
+
+def content_root(root: Path) -> ContentRoot:
+    """The folders of a content root: ``policies/``, ``facilities/``, ``countries/`` (each flat or by
+    language), or policies flat at the top beside ``facilities/`` and ``countries/``, or policies only."""
+    root = Path(root)
+    policies = root / "policies"
+
+    def folder(name: str) -> Path | None:
+        return root / name if (root / name).is_dir() else None
+
+    return ContentRoot(root, policies if policies.is_dir() else root, folder("facilities"), folder("countries"))
 
 
 def is_language_folder(name: str) -> bool:
@@ -186,9 +214,11 @@ def record_paths(root: Path) -> list[str]:
     """
     found: list[tuple[tuple[str, ...], str]] = []
     root_text = os.fspath(root)
-    for folder, _, names in os.walk(root_text, followlinks=True):
+    for folder, folders, names in os.walk(root_text, followlinks=True):
         rel = os.path.relpath(folder, root_text)
         parts = () if rel == "." else tuple(rel.split(os.sep))
+        if not parts:
+            folders[:] = [name for name in folders if name not in RESERVED_FOLDERS]
         for name in names:
             if name.endswith(".md") and name.lower() != "readme.md":
                 found.append(((*parts, name), os.path.join(folder, name)))
@@ -198,7 +228,7 @@ def record_paths(root: Path) -> list[str]:
 
 def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) -> Corpus:
     """Read every record under ``root``; problems become findings, not exceptions."""
-    root = check_root(root)
+    root = content_root(check_root(root)).policies
     corpus = Corpus(root=root)
     loaded: list[Record] = []
     paths = list(iter_files(root))
@@ -584,12 +614,15 @@ __all__ = [
     "IMPACTS",
     "REGULATORY",
     "RELATIONS",
+    "RESERVED_FOLDERS",
     "SCHEMA",
     "SOURCE_FIELDS",
+    "ContentRoot",
     "Corpus",
     "Kind",
     "Record",
     "check_root",
+    "content_root",
     "duplicate_finding",
     "field_line",
     "first_versions",
