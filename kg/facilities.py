@@ -534,6 +534,7 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
     node[steps[-1]] = value
 
 
-__all__ = ["COUNTRY_SCHEMA", "FACILITY_FIELDS", "FACILITY_SCHEMA", "SOURCE_FIELDS", "check_other", "facilities_from_triples",
-           "facility_patch", "jurisdiction_code", "load_landscape", "load_other", "map_facilities", "map_facility",
+__all__ = ["COUNTRY_SCHEMA", "FACILITY_FIELDS", "FACILITY_SCHEMA", "SOURCE_FIELDS", "check_other",
+           "facilities_from_triples", "facility_patch", "jurisdiction_code", "load_landscape", "load_other",
+           "map_facilities", "map_facility",
            "map_profile", "unmap_facility", "wkt_point"]

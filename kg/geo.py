@@ -114,4 +114,4 @@ def unchecked(facilities: Iterable[Record]) -> list[Finding]:
     return out
 
 
-__all__ = ["EEZ_KM", "unchecked", "haversine", "km_outside", "outline", "outside_triples"]
+__all__ = ["EEZ_KM", "haversine", "km_outside", "outline", "outside_triples", "unchecked"]

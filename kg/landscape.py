@@ -82,9 +82,9 @@ def scopes(source: SparqlSource) -> dict[str, Scope]:
     rows: dict[str, tuple[str, str, set[str]]] = {}
     for row in run(source, "instrument-scope").dicts():
         pid = str(row["id"])
-        code, category, pillars = rows.setdefault(pid, (str(row["code"] or ""), str(row["category"] or ""), set()))
+        entry = rows.setdefault(pid, (str(row["code"] or ""), str(row["category"] or ""), set()))
         if row["pillar"] is not None:
-            pillars.add(str(row["pillar"]))
+            entry[2].add(str(row["pillar"]))
     return {pid: Scope(pid, code, category.casefold(), frozenset(p)) for pid, (code, category, p) in rows.items()}
 
 

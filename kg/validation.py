@@ -32,6 +32,7 @@ from rdflib.term import Node
 
 from kg.errors import Finding, OntologyError, Severity, severity_counts
 from kg.export import load_oxigraph
+from kg.geo import outside_triples
 from kg.iris import Minter
 from kg.mapping import (
     ASSESSMENT_TEXT,
@@ -43,7 +44,6 @@ from kg.mapping import (
     Mapped,
     Triple,
 )
-from kg.geo import outside_triples
 from kg.namespaces import CCUS, DCTERMS, PROV, RDF, RDFS, SCHEMA, SH, SHAPES, XSD
 from kg.records import Corpus, Record, field_line
 from kg.resources import ontology_file
