@@ -34,6 +34,7 @@ def outline(code: str) -> Any | None:
     """The prepared outline of an ISO 3166-1 country (a subdivision's country), or None when unknown."""
     try:
         from countryinfo import CountryInfo
+        from shapely import make_valid
         from shapely.geometry import shape
         from shapely.ops import unary_union
         from shapely.prepared import prep
@@ -46,7 +47,7 @@ def outline(code: str) -> Any | None:
         features = CountryInfo(country.code).geo_json().get("features", [])
     except Exception:  # countryinfo raises KeyError-like errors for codes it lacks
         return None
-    shapes = [shape(f["geometry"]) for f in features if f.get("geometry")]
+    shapes = [make_valid(shape(f["geometry"])) for f in features if f.get("geometry")]
     if not shapes:
         return None
     whole = unary_union(shapes)

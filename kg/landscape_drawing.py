@@ -61,6 +61,8 @@ def _world_paths() -> str:
         polygons = getattr(shape, "geoms", [shape])
         data = []
         for polygon in polygons:
+            if not hasattr(polygon, "exterior"):  # a line or point left by repairing an outline
+                continue
             ring = list(polygon.exterior.coords)
             if len(ring) < 3:
                 continue
@@ -80,8 +82,9 @@ def facility_map_svg(points: Sequence[dict[str, Any]], href: str = "/facility/")
         dots.append(f'<a href="{escape(href + point["id"])}"><circle cx="{point["lon"]:.2f}" cy="{-point["lat"]:.2f}" '
                     f'r="1.6" fill="{colour}" fill-opacity="0.85" stroke="#ffffff" stroke-width="0.3">'
                     f'<title>{label}</title></circle></a>')
-    legend = "".join(f'<circle cx="-175" cy="{62 + 7 * i}" r="2" fill="{c}"/><text x="-171" y="{63.5 + 7 * i}" '
-                     f'font-size="5" fill="#1d2733">{escape(s)}</text>' for i, (s, c) in enumerate(STATUS_COLOURS.items()))
+    legend = "".join(f'<circle cx="-175" cy="{-80 + 7 * i}" r="2" fill="{c}"/><text x="-171" y="{-78.5 + 7 * i}" '
+                     f'font-size="5" fill="#1d2733">{escape(s)}</text>'
+                     for i, (s, c) in enumerate(STATUS_COLOURS.items()))
     return (f'<svg xmlns="{SVG}" role="img" aria-label="map of {len(points)} facilities" viewBox="-180 -90 360 180" '
             f'width="100%" font-family="system-ui, sans-serif" style="background:#f2f7fb">'
             f'<g fill="#dfe6ec" stroke="#b8c4cf" stroke-width="0.2">{_world_paths()}</g>'

@@ -24,6 +24,8 @@ from kg import pages
 from kg.build import KnowledgeGraph
 from kg.errors import QueryError
 from kg.export import MEDIA_TYPES, SUFFIX, ntriples, serialize
+from kg.landscape import scopes
+from kg.landscape_pages import LandscapePages
 from kg.lineage import Lineage
 from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, RDF, VOID, XSD
 from kg.queries import bind, catalogue
@@ -95,6 +97,7 @@ class App:
         self._dumps: dict[str, bytes] = {"nt": data}
         self._lock = threading.Lock()
         self.site = pages.Site(kg, self.describe, catalogue(), Lineage.from_source(OxigraphSource(self.store)))
+        self.landscape = LandscapePages(kg, self.site.lineage, scopes(OxigraphSource(self.store)))
 
     # --- routing ------------------------------------------------------------------------
 
@@ -126,6 +129,9 @@ class App:
                 return self.dereference(path[len("/id/"):], accept)
             if path.startswith("/doc/"):
                 return self.document(path[len("/doc/"):])
+            if path.startswith(("/facility/", "/jurisdiction/")) or path == "/map":  # kg.landscape_pages
+                page = self.landscape.route(path, params)
+                return self._html(page) if page is not None else self._404()
             return self._404()
         except Exception as exc:  # a bug must not kill the server: say so, in one line
             return Response.text(500, f"internal error: {type(exc).__name__}: {exc}")
