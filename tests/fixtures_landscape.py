@@ -41,7 +41,8 @@ def write_landscape(root: Path) -> Path:
         evolution={"supersedes": ["no-storage-2010"]}))
     write_record(policies / "en", minimal_record(
         "eu-ccs-2009", title="CCS Directive", country="European Union", pubDate="2009-04-23", year=2009,
-        category="Storage", legalWeight="Primary Legislation", regulatory={"financial_assurance": "Security before injection"},
+        category="Storage", legalWeight="Primary Legislation",
+        regulatory={"financial_assurance": "Security before injection"},
         evolution={"milestones": [{"date": "2009-06-25", "event": "In force.", "type": "in-force"}]}))
     write_record(policies / "en", minimal_record(
         "us-credit-2018", title="Storage Credit 2018", country="United States", pubDate="2018-02-09", year=2018,
