@@ -236,11 +236,13 @@ def unknown_fields(data: dict[str, Any], schema: dict[str, Any], groups: frozens
 
 
 def decimal(value: float | int) -> Literal:
-    """A number as xsd:decimal, written as the record wrote it (1.0 stays 1.0)."""
+    """A number as xsd:decimal in its shortest form (1.0 -> "1", 0.850 -> "0.85"), as Oxigraph writes it,
+    so both engines report the same value; the record's own form is kept by the round-trip patch."""
     try:
-        return Literal(Decimal(repr(value)), datatype=XSD.decimal)
+        text = format(Decimal(repr(value)).normalize(), "f")
     except InvalidOperation:  # nan, inf
-        return Literal(str(value), datatype=XSD.decimal)
+        text = str(value)
+    return Literal(text, datatype=XSD.decimal)
 
 
 def wkt_point(lat: float, lon: float) -> Literal:

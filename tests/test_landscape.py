@@ -112,7 +112,7 @@ def test_a_facility_in_rdf(land: KnowledgeGraph) -> None:
         (node, CCUS.facilityStatus, _concept("facility-status", "operational")),
         (node, CCUS.facilitySector, _concept("sector", "storage")),
         (node, CCUS.facilityTypeLabel, Literal("碳封存", lang="zh")),
-        (node, CCUS.capacity, Literal("1.0", datatype=XSD.decimal)),
+        (node, CCUS.capacity, Literal("1", datatype=XSD.decimal)),
         (node, CCUS.capacityRaw, Literal("每年100万吨", lang="zh")),
         (node, CCUS.operationYear, Literal("1996", datatype=XSD.gYear)),
         (node, CCUS.relatedPolicy, M.policy("no-storage-2014")),

@@ -23,6 +23,7 @@ from kg.records import load_corpus
 from kg.validation import cluster_keys, validate, validate_fast
 
 from .conftest import ROOT, SEEDS, minimal_record, write_record
+from .fixtures_landscape import facility
 
 M = Minter()
 V, W = Severity.VIOLATION, Severity.WARNING
@@ -148,6 +149,21 @@ CASES: dict[str, tuple[Any, ...]] = {
                                   "clusters": ["European Union Emissions Trading System"]})],
                              ("no-a-2014.md", "evolution.clusters[0]", W)),
 }
+# Facility shapes: records in a content root's facilities/ folder.
+CASES.update({
+    "Facility-capacity": ({"facilities": [facility(capacity=-1.0)]}, ("facilities/no-f.md", "capacity", V)),
+    "Facility-estimatedCapacity": ({"facilities": [facility(estimatedCapacity=-2.0)]},
+                                   ("facilities/no-f.md", "estimatedCapacity", V)),
+    "Geometry-latitude": ({"facilities": [facility(coordinates=[95.0, 10.0])]},
+                          ("facilities/no-f.md", "coordinates[0]", V)),
+    "Geometry-longitude": ({"facilities": [facility(coordinates=[59.0, 190.0])]},
+                           ("facilities/no-f.md", "coordinates[1]", V)),
+    "InsideCountry": ({"facilities": [facility(coordinates=[40.0, -100.0])]}, ("facilities/no-f.md", "coordinates", W)),
+    "RelatedPolicyExists": ({"facilities": [facility(relatedPolicies=["no-ghost-2000"])]},
+                            ("facilities/no-f.md", "relatedPolicies[0]", V)),
+    "YearsInOrder": ({"facilities": [facility(announcement="2010", operation="2005")]},
+                     ("facilities/no-f.md", "operation", V)),
+})
 
 
 def constraint_shapes() -> set[str]:
