@@ -86,6 +86,14 @@ class Minter:
         """The qualified link between a facility and one instrument (stated, derived or both)."""
         return self.facility_part(facility_id, "policy", policy_id)
 
+    def rule_context(self, code: str, stages: tuple[str, ...]) -> URIRef:
+        """The facilities of one jurisdiction whose type runs these stages: what the derivation rule reads."""
+        return URIRef(f"{self.base}context/{_segment(code)}/{_segment('+'.join(stages))}")
+
+    def context_policy_link(self, code: str, stages: tuple[str, ...], policy_id: str) -> URIRef:
+        """A derived link from a rule context to one instrument."""
+        return URIRef(f"{self.rule_context(code, stages)}/policy/{_segment(policy_id)}")
+
     def profile(self, profile_id: str) -> URIRef:
         """A stated jurisdiction profile (a record of a content root's ``countries/``)."""
         return URIRef(f"{self.base}profile/{_segment(profile_id)}")

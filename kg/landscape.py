@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from kg.errors import Finding, Severity
 from kg.facilities import jurisdiction_code
@@ -172,10 +172,27 @@ class Deriver:
 
 
 def link_triples(corpus: Corpus, deriver: Deriver, minter: Minter) -> tuple[list[Triple], list[Finding]]:
-    """The qualified facility -> instrument links (stated, derived or both) and the unsupported-link warnings."""
+    """The qualified facility -> instrument links and the unsupported-link warnings.
+
+    A stated link is a node of the facility (basis "stated"). Derived links
+    depend only on the facility's jurisdiction and the stages its type runs,
+    so they are stated once per such rule context (basis "derived", with the
+    rule and the reasons) and each facility points to its context: the graph
+    grows with facilities plus contexts x instruments, not facilities x
+    instruments. Every link carries the days its instrument is in force.
+    """
     triples: list[Triple] = []
     findings: list[Finding] = []
     done: set[str] = set()
+    contexts: set[URIRef] = set()
+
+    def days(link: URIRef, pid: str) -> None:
+        span = deriver.lineage.interval(pid) if pid in deriver.lineage.graph else None
+        if span is not None:
+            triples.append((link, CCUS.inForceFrom, Literal(span[0], datatype=XSD.date)))
+            if span[1] != OPEN_END:
+                triples.append((link, CCUS.inForceUntil, Literal(span[1], datatype=XSD.date)))
+
     for record in sorted(corpus.facilities, key=lambda r: (r.id, r.lang != "en", r.lang)):
         stated = ids(record.get("relatedPolicies"))
         for i, pid in enumerate(stated):
@@ -190,22 +207,29 @@ def link_triples(corpus: Corpus, deriver: Deriver, minter: Minter) -> tuple[list
             continue
         done.add(record.id)
         facility = minter.facility(record.id)
-        derived = {d.policy: d for d in deriver.candidates(jurisdiction_code(record), facility_stages(record))}
-        for pid in sorted(set(stated) | set(derived)):
+        for pid in stated:
             link = minter.facility_policy_link(record.id, pid)
             triples += [(facility, CCUS.policyLink, link), (link, RDF.type, CCUS.FacilityPolicyLink),
-                        (link, CCUS.instrument, minter.policy(pid))]
-            if pid in stated:
-                triples.append((link, CCUS.basis, Literal("stated")))
-            if pid in derived:
-                triples += [(link, CCUS.basis, Literal("derived")), (link, CCUS.derivationRule, GOVERNING_RULE),
-                            (link, PROV.wasDerivedFrom, minter.policy(pid))]
-                triples += [(link, CCUS.reason, Literal(r)) for r in derived[pid].reasons]
-            span = deriver.lineage.interval(pid) if pid in deriver.lineage.graph else None
-            if span is not None:
-                triples.append((link, CCUS.inForceFrom, Literal(span[0], datatype=XSD.date)))
-                if span[1] != OPEN_END:
-                    triples.append((link, CCUS.inForceUntil, Literal(span[1], datatype=XSD.date)))
+                        (link, CCUS.instrument, minter.policy(pid)), (link, CCUS.basis, Literal("stated"))]
+            days(link, pid)
+        code, stages = jurisdiction_code(record), facility_stages(record)
+        if code is None or not stages:
+            continue
+        context = minter.rule_context(code, stages)
+        triples.append((facility, CCUS.ruleContext, context))
+        if context in contexts:
+            continue
+        contexts.add(context)
+        triples += [(context, RDF.type, CCUS.RuleContext), (context, CCUS.jurisdiction, minter.jurisdiction(code))]
+        triples += [(context, CCUS.stage, Literal(stage)) for stage in stages]
+        for derived in deriver.candidates(code, stages):
+            link = minter.context_policy_link(code, stages, derived.policy)
+            triples += [(context, CCUS.policyLink, link), (link, RDF.type, CCUS.FacilityPolicyLink),
+                        (link, CCUS.instrument, minter.policy(derived.policy)), (link, CCUS.basis, Literal("derived")),
+                        (link, CCUS.derivationRule, GOVERNING_RULE), (link, PROV.wasDerivedFrom,
+                                                                       minter.policy(derived.policy))]
+            triples += [(link, CCUS.reason, Literal(r)) for r in derived.reasons]
+            days(link, derived.policy)
     return triples, findings
 
 

@@ -122,6 +122,9 @@ class CCUS(DefinedNamespace):
     FacilityStatus: URIRef
     Sector: URIRef
     FacilityPolicyLink: URIRef
+    RuleContext: URIRef
+    ruleContext: URIRef
+    stage: URIRef
     JurisdictionProfile: URIRef
     facilityType: URIRef
     facilityTypeLabel: URIRef
@@ -212,6 +215,7 @@ def instance_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "jur": base + "jurisdiction/",
         "agent": base + "agent/",
         "facility": base + "facility/",
+        "context": base + "context/",
     }
 
 

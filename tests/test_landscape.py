@@ -237,17 +237,25 @@ def test_derived_links_for_shipped_facilities() -> None:
 
 
 def test_links_carry_their_basis_rule_and_days(land: KnowledgeGraph) -> None:
-    link = M.facility_policy_link("nl-hub", "eu-ccs-2009")
     triples = set(land.triples)
-    assert {(p, o) for s, p, o in triples if s == link} == {
+    stated = M.facility_policy_link("nl-hub", "eu-ccs-2009")
+    assert {(p, o) for s, p, o in triples if s == stated} == {
         (RDF.type, CCUS.FacilityPolicyLink), (CCUS.instrument, M.policy("eu-ccs-2009")),
-        (CCUS.basis, Literal("stated")), (CCUS.basis, Literal("derived")),
-        (CCUS.derivationRule, RULE["facility-governing-instrument"]),
+        (CCUS.basis, Literal("stated")), (CCUS.inForceFrom, Literal("2009-06-25", datatype=XSD.date))}
+    context = M.rule_context("NL", ("transport", "storage"))
+    assert str(context) == "https://w3id.org/ccus-kg/id/context/NL/transport%2Bstorage"
+    assert (M.facility("nl-hub"), CCUS.ruleContext, context) in triples
+    derived = M.context_policy_link("NL", ("transport", "storage"), "eu-ccs-2009")
+    assert (context, CCUS.policyLink, derived) in triples
+    assert {(p, o) for s, p, o in triples if s == derived} == {
+        (RDF.type, CCUS.FacilityPolicyLink), (CCUS.instrument, M.policy("eu-ccs-2009")),
+        (CCUS.basis, Literal("derived")), (CCUS.derivationRule, RULE["facility-governing-instrument"]),
         (PROV.wasDerivedFrom, M.policy("eu-ccs-2009")),
         (CCUS.reason, Literal("category:storage")), (CCUS.reason, Literal("pillar:financial_assurance")),
         (CCUS.inForceFrom, Literal("2009-06-25", datatype=XSD.date))}
-    stated_only = M.facility_policy_link("nl-hub", "no-storage-2014")
-    assert {o for s, p, o in triples if s == stated_only and p == CCUS.basis} == {Literal("stated")}
+    # no-storage-2010 ended when the 2014 regulations came into force
+    ended = M.context_policy_link("NO", ("storage",), "no-storage-2010")
+    assert (ended, CCUS.inForceUntil, Literal("2014-12-19", datatype=XSD.date)) in triples
 
 
 # --- profiles ------------------------------------------------------------------------------------------
