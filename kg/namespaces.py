@@ -214,8 +214,6 @@ def instance_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "cluster": base + "cluster/",
         "jur": base + "jurisdiction/",
         "agent": base + "agent/",
-        "facility": base + "facility/",
-        "context": base + "context/",
     }
 
 
@@ -229,12 +227,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "ccus-lw": str(LEGAL_WEIGHT),
         "ccus-rs": str(REVIEW_STATUS),
         "ccus-sh": str(SHAPES),
-        "ccus-ft": str(FACILITY_TYPE),
-        "ccus-fs": str(FACILITY_STATUS),
-        "ccus-sector": str(SECTOR),
-        "ccus-rule": str(RULE),
-        "geo": str(GEO),
-        "sf": str(SF),
+
         "dcat": str(DCAT),
         "dcterms": str(DCTERMS),
         "eli": str(ELI),
