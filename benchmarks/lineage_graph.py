@@ -47,7 +47,7 @@ def synthetic(policies: int, seed: int) -> Lineage:
                 milestones.append(Milestone(3, f"{year + 3}", "repealed", "Repealed."))
             g.add_node(pid, title=f"Policy {n}", jurisdiction=country, country=country, issued=issued,
                        status="Active", weight="Regulation", clusters=sorted(rng.sample(clusters, rng.randint(0, 3))),
-                       milestones=milestones, dangling=False)
+                       milestones=milestones, dangling=False, mayBeInForce=True, adopted=False, provisional=False)
             if family:
                 g.add_edge(family[-1], pid, key="supersedes", relation="supersedes")
             family.append(pid)
@@ -60,7 +60,8 @@ def synthetic(policies: int, seed: int) -> Lineage:
         elif roll < 0.045:  # a dangling reference
             ghost = f"ghost-{n}"
             g.add_node(ghost, title="", jurisdiction="", country="", issued="", status="", weight="",
-                       clusters=[], milestones=[], dangling=True)
+                       clusters=[], milestones=[], dangling=True, mayBeInForce=False, adopted=False,
+                       provisional=False)
             g.add_edge(ghost, family[0], key="supersedes", relation="supersedes")
         elif len(family) >= 2 and roll < 0.047:  # a cycle
             g.add_edge(family[-1], family[0], key="supersedes", relation="supersedes")

@@ -5,8 +5,9 @@ same code works on the in-memory graph, an Oxigraph store or a remote
 endpoint. An edge ``u -> v`` keyed by a relation says "v <relation> u": it runs
 from the instrument acted on to the instrument acting on it (the repealed act
 to the repealing one, the base act to its amendment, the directive to its
-transposition). Only replacement (``supersedes``, ``consolidatedFrom``,
-``repeals``) ends an instrument and makes the predecessor / successor line;
+transposition). Replacement (``supersedes``, ``consolidatedFrom``, ``repeals``)
+makes the predecessor / successor line; only ``supersedes`` and ``repeals`` end
+an instrument (a consolidated text leaves what it consolidates in force), and
 amendment, implementation and transposition never end anything. An id named by
 a link but holding no record becomes a node marked ``dangling``, so bad
 references are reported rather than lost.
@@ -32,7 +33,8 @@ CONSOLIDATED = "consolidatedFrom"
 AMENDS, REPEALS, IMPLEMENTS, TRANSPOSES = "amends", "repeals", "implements", "transposes"
 TYPED = (AMENDS, REPEALS, IMPLEMENTS, TRANSPOSES)  # the legal relationships `lineage` reports by type
 RELATIONS = (SUPERSEDES, CONSOLIDATED, *TYPED)
-REPLACING = frozenset({SUPERSEDES, CONSOLIDATED, REPEALS})  # the newer instrument ends the older one
+REPLACING = frozenset({SUPERSEDES, CONSOLIDATED, REPEALS})  # the predecessor / successor line
+ENDERS = frozenset({SUPERSEDES, REPEALS})  # the newer instrument ends the older one when it starts
 INVERSE = {SUPERSEDES: "supersededBy", CONSOLIDATED: "consolidatedInto", AMENDS: "amendedBy",
            REPEALS: "repealedBy", IMPLEMENTS: "implementedBy", TRANSPOSES: "transposedBy"}
 PROPOSAL = "Proposal"  # a legal weight that is never in force, whatever the status
@@ -59,7 +61,8 @@ class Milestone:
 
 def _blank(dangling: bool) -> dict[str, Any]:
     return {"title": "", "jurisdiction": "", "country": "", "issued": "", "status": "", "weight": "",
-            "mayBeInForce": False, "adopted": False, "clusters": [], "milestones": [], "dangling": dangling}
+            "mayBeInForce": False, "adopted": False, "provisional": False,
+            "clusters": [], "milestones": [], "dangling": dangling}
 
 
 @dataclass
@@ -82,7 +85,8 @@ class Lineage:
                                          "issued": _s(row["issued"]), "status": _s(row["statusName"]),
                                          "weight": _s(row["weightName"]),
                                          "mayBeInForce": _s(row["mayBeInForce"]) in ("true", "1"),
-                                         "adopted": _s(row["adopted"]) in ("true", "1")})
+                                         "adopted": _s(row["adopted"]) in ("true", "1"),
+                                         "provisional": _s(row["provisional"]) in ("true", "1")})
         for row in run(source, "lineage-clusters").dicts():
             g.nodes[_s(row["id"])]["clusters"].append(_s(row["name"]) or _s(row["cluster"]))
         for row in run(source, "lineage-milestones").dicts():
@@ -159,19 +163,28 @@ class Lineage:
         return [t for t in self.related(pid, AMENDS) if self._known(t)]
 
     def current(self, pid: str, on: str | None = None) -> list[str]:
-        """The heads of the replacement line in force on the day (today by default).
+        """The policy or its successors in force on the day (today by default) with no successor
+        in force that day: the current versions.
 
-        An amending instrument has no version of its own: its current version is
+        A repeal or replacement not yet in force leaves the policy current. An
+        amending instrument has no version of its own: its current version is
         that of what it amends.
         """
         on = on or Date.today().isoformat()
-        targets = self.amended(pid)
-        if targets:
-            return sorted({c for t in targets for c in self.current(t, on)})
+        bases, todo, seen = set(), [pid], {pid}
+        while todo:  # follow amends to the instruments amended (an amendment cycle ends the walk)
+            node = todo.pop()
+            targets = [t for t in self.amended(node) if t not in seen]
+            seen.update(targets)
+            todo.extend(targets)
+            if not self.amended(node):
+                bases.add(node)
         line = self.replacement()
-        reach = {pid, *nx.descendants(line, pid)}
-        heads = [n for n in reach if not any(s for s in line.successors(n) if self._known(s))]
-        return sorted(n for n in heads if self._known(n) and self.in_force_on(n, on))
+        found = set()
+        for base in bases:
+            live = {n for n in {base, *nx.descendants(line, base)} if self._known(n) and self.in_force_on(n, on)}
+            found.update(n for n in live if not any(s in live for s in line.successors(n)))
+        return sorted(found)
 
     def clusters(self, pid: str) -> list[str]:
         return list(self.graph.nodes[pid]["clusters"])
@@ -235,9 +248,10 @@ class Lineage:
 
     def end(self, pid: str) -> str:
         """The day it stopped being in force (or applied): the earliest dated repealed / expired /
-        lapsed milestone or the first day of an instrument that repeals or supersedes it."""
+        lapsed milestone or the first day in force of an instrument that repeals or supersedes it."""
         ends = self._dates(pid, ENDING)
-        ends += [s for q in self.replacement().successors(pid) if (s := self._begins(q)) is not None]
+        enders = {v for _, v, r in self.graph.out_edges(pid, keys=True) if r in ENDERS}
+        ends += [s for q in enders if (s := self._begins(q)) is not None]
         return min(ends, default=OPEN_END)
 
     def interval(self, pid: str) -> tuple[str, str] | None:
@@ -250,11 +264,15 @@ class Lineage:
 
     def provisional_interval(self, pid: str) -> tuple[str, str] | None:
         """[first day, day it ended) provisionally applied: from the earliest dated
-        provisionally-applied milestone until it enters into force or ends."""
-        dates = self._dates(pid, {PROVISIONAL})
-        if not dates or not self._eligible(pid):
+        provisionally-applied milestone (else, for the status Provisionally applied, the
+        issue date) until it enters into force or ends."""
+        node = self.graph.nodes[pid]
+        dates = self._dates(pid, {PROVISIONAL}) or ([node["issued"]] if node["provisional"] else [])
+        if not dates or not node["issued"] or node["dangling"] or node["weight"] == PROPOSAL:
             return None
-        stop = [self.end(pid), *filter(None, [self.start(pid)])]
+        if not (node["mayBeInForce"] or node["provisional"]):
+            return None
+        stop = [self.end(pid), *filter(None, [self._begins(pid)])]
         return min(dates), min(stop)
 
     def in_force_on(self, pid: str, on: str) -> bool:
@@ -504,5 +522,5 @@ def dates_of(lineage: Lineage) -> Iterable[str]:
     return sorted(days)
 
 
-__all__ = ["AMENDS", "CONSOLIDATED", "ENDING", "IMPLEMENTS", "INVERSE", "OPEN_END", "RELATIONS", "REPEALS",
+__all__ = ["AMENDS", "CONSOLIDATED", "ENDERS", "ENDING", "IMPLEMENTS", "INVERSE", "OPEN_END", "RELATIONS", "REPEALS",
            "REPLACING", "SUPERSEDES", "TRANSPOSES", "TYPED", "Lineage", "Milestone", "dates_of", "day"]

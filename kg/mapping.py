@@ -273,6 +273,11 @@ def _map_record(record: Record, minter: Minter, vocab: Vocabularies,
     yield from _sources(record, policy, minter, text)
     for path in unknown_supports(record.get("sources")):
         warn(path, "unknown-supports", f"{path} names no field of the record format")
+    for i, item in enumerate(record.get("sources") or []):
+        for key in item if isinstance(item, dict) else ():
+            if key not in SOURCE_KEYS:
+                warn(f"sources[{i}].{key}", "unknown-field",
+                     f"sources[{i}].{key} is not a field of a source (url, title, supports); kept as written")
     author = record.get("provenance.author")
     if isinstance(author, str) and author:
         agent = minter.agent(author)

@@ -65,6 +65,13 @@ RELATIONS: dict[str, str] = {
     "transposes": "transposedBy",
 }
 SOURCE_FIELDS = {"url": Kind.STRING, "title": Kind.TEXT, "supports": Kind.STRINGS}
+# Milestone types the format knows (shapes.ttl warns on any other). An instrument starts at its
+# earliest START milestone ("commenced" is another word for "in-force") and ends at its earliest END one;
+# "provisionally-applied" is applied, not in force.
+MILESTONE_TYPES = ("announced", "adopted", "in-force", "commenced", "provisionally-applied", "amended",
+                   "repealed", "expired", "lapsed")
+START_MILESTONES = frozenset({"in-force", "commenced"})
+END_MILESTONES = frozenset({"repealed", "expired", "lapsed"})
 ASSESSMENT_FIELDS = {
     "score": Kind.SCORE,
     "label": Kind.TEXT,
@@ -414,8 +421,10 @@ def _check_value(path: str, kind: Kind, value: Any) -> Iterator[tuple[str, str, 
             if not isinstance(item, str):
                 yield f"{path}[{i}]", f"{path}[{i}] must be a string, got {_describe(item)}", "type"
     elif kind is Kind.ID_OR_IDS:
-        if not isinstance(value, str):
+        if isinstance(value, list):
             yield from _check_value(path, Kind.IDS, value)
+        elif not isinstance(value, str):
+            yield path, f"{path} must be a list of ids or one id, got {_describe(value)}", "type"
     elif kind is Kind.SOURCES:
         if not isinstance(value, list):
             yield path, f"{path} must be a list, got {_describe(value)}", "type"
@@ -425,10 +434,6 @@ def _check_value(path: str, kind: Kind, value: Any) -> Iterator[tuple[str, str, 
             if not isinstance(item, dict):
                 yield where, f"{where} must be a mapping with url, title and supports, got {_describe(item)}", "type"
                 continue
-            for key in item:
-                if key not in SOURCE_FIELDS:
-                    yield (f"{where}.{key}", f"{where}.{key} is not a field of a source "
-                           f"(url, title, supports)", "unknown-field")
             for key, sub in SOURCE_FIELDS.items():
                 if item.get(key) is not None:
                     yield from _check_value(f"{where}.{key}", sub, item[key])
@@ -611,12 +616,15 @@ def _line(path: Path, dotted: str) -> int | None:
 
 __all__ = [
     "DIMENSIONS",
+    "END_MILESTONES",
     "IMPACTS",
+    "MILESTONE_TYPES",
     "REGULATORY",
     "RELATIONS",
     "RESERVED_FOLDERS",
     "SCHEMA",
     "SOURCE_FIELDS",
+    "START_MILESTONES",
     "ContentRoot",
     "Corpus",
     "Kind",

@@ -34,6 +34,7 @@ from kg.errors import Finding, OntologyError, Severity, severity_counts
 from kg.export import load_oxigraph
 from kg.geo import outside_triples
 from kg.iris import Minter
+from kg.jurisdictions import resolve
 from kg.mapping import (
     ASSESSMENT_TEXT,
     CONCEPT_FIELDS,
@@ -43,6 +44,7 @@ from kg.mapping import (
     TEXT_FIELDS,
     Mapped,
     Triple,
+    cluster_iris,
 )
 from kg.namespaces import CCUS, DCTERMS, PROV, RDF, RDFS, SCHEMA, SH, SHAPES, XSD
 from kg.records import Corpus, Record, field_line
@@ -58,7 +60,8 @@ LINEAGE_PREDICATES = frozenset({*INVERSES, CCUS.consolidatedFrom, CCUS.status, D
 CROSS_RECORD_SHAPES = tuple(SHAPES[name] for name in (
     "LinkTargetExists", "NoSelfSupersession", "NoLineageCycle", "DirectionsAgree",
     "DirectionStatedTwice", "SuccessorNotEarlier", "SupersededNotActive",
-    "SupersededNamesSuccessor", "NearDuplicateCluster"))
+    "SupersededNamesSuccessor", "NearDuplicateCluster", "NotIssuedBeforeTarget", "LinkTypesAgree",
+    "RepealedNotActive", "EndedWithoutEnd", "AmendedAfterRepeal"))
 
 # Predicate on a policy node -> dotted field path in the record.
 _POLICY_FIELDS: dict[Node, str] = {
@@ -67,6 +70,7 @@ _POLICY_FIELDS: dict[Node, str] = {
     CCUS.supersededBy: "evolution.supersededBy",
     CCUS.inCluster: "evolution.clusters",
     CCUS.hasMilestone: "evolution.milestones",
+    DCTERMS.source: "sources",
     CCUS.jurisdiction: "country",
     PROV.wasAttributedTo: "provenance.author",
     CCUS.summary: "",
@@ -82,6 +86,7 @@ _ASSESSMENT_FIELDS: dict[Node, str] = {
     **{p: key for key, p in ASSESSMENT_TEXT.items()},
 }
 
+_SOURCE_FIELDS: dict[Node, str] = {SCHEMA.url: "url", DCTERMS.title: "title", CCUS.supports: "supports"}
 _MILESTONE_FIELDS: dict[Node, str] = {
     CCUS.milestoneDate: "date",
     CCUS.event: "event",
@@ -167,8 +172,8 @@ def validate(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
     for s, p, o in mapped.stated:
         if p == RDFS.label and (s, RDF.type, CCUS.Cluster) in lineage:
             lineage.add((s, p, o))
-            for key_kind, key in cluster_keys(str(o)):
-                lineage.add((s, SHAPES[key_kind], Literal(key)))
+            for triple in cluster_key_triples((s, p, o)):
+                lineage.add(triple)
     results.extend(_run(lineage, vocab, cross_shapes, locator))
     ordered = unique_results(results)
     findings = sorted([*load_findings, *(r.finding for r in ordered)], key=finding_order)
@@ -324,6 +329,8 @@ class Locator:
                 return pid, "analysis." + rest.split("/", 1)[1], "assessment"
             if rest.startswith("milestone/"):
                 return pid, "evolution.milestones", "milestone"
+            if rest.startswith("source/"):
+                return pid, "sources", "source"
             return pid, "", "policy"
         owners = sorted(self.listing.get(focus, []))
         if not owners:
@@ -342,14 +349,17 @@ class Locator:
             key = _ASSESSMENT_FIELDS.get(path, "") if path is not None else ""
             return f"{base}.{key}" if key else base
         if kind == "cluster":
-            names = record.get("evolution.clusters") or [] if record else []
-            for i, name in enumerate(names):
-                if self.minter.cluster(name) == focus:
+            # The mapping's pairing: a Chinese name may label the node of the English one.
+            iris = cluster_iris(self.records.get(record.id, [record]), self.minter).get(record.lang, []) \
+                if record else []
+            for i, iri in enumerate(iris):
+                if iri == focus:
                     return f"{base}[{i}]"
             return base
-        if kind == "milestone":
+        if kind in ("milestone", "source"):
             index = int(str(focus).rsplit("/", 1)[1]) - 1
-            key = _MILESTONE_FIELDS.get(path, "") if path is not None else ""
+            keys = _MILESTONE_FIELDS if kind == "milestone" else _SOURCE_FIELDS
+            key = keys.get(path, "") if path is not None else ""
             return f"{base}[{index}].{key}" if key else f"{base}[{index}]"
         if kind in ("jurisdiction", "agent"):
             if kind == "jurisdiction" and record is not None and record.get("jurisdiction"):
@@ -411,12 +421,20 @@ _STOPWORDS = {"and", "of", "the", "for", "&", "on", "in"}
 
 
 def cluster_keys(name: str) -> set[tuple[str, str]]:
-    """Match keys of a cluster name: folded, and with capitalised runs abbreviated.
+    """Match keys of a cluster name: folded, with capitalised runs abbreviated, and its core.
+
+    The core drops what tells near-duplicates apart without making them different
+    clusters: a parenthesised part, a leading jurisdiction and a trailing year, each
+    kept as a ``qualifier`` (two names whose qualifiers of one kind differ, "EU ETS"
+    and "UK ETS", are different clusters).
 
     >>> ("abbreviationKey", "ccsdirective") in cluster_keys("Carbon Capture and Storage Directive")
     True
     >>> ("matchKey", "ccsdirective") in cluster_keys("CCS Directive")
     True
+    >>> sorted(k for k in cluster_keys("US Bipartisan Infrastructure Law (BIL)") if k[0] != "abbreviationKey")
+    [('coreKey', 'bipartisaninfrastructurelaw'), ('matchKey', 'usbipartisaninfrastructurelawbil'), \
+('qualifier', 'paren:bil'), ('qualifier', 'place:US')]
     """
     text = unicodedata.normalize("NFKC", name)
     folded = "".join(normalise(text).split())
@@ -434,7 +452,54 @@ def cluster_keys(name: str) -> set[tuple[str, str]]:
             short = "".join(t[0] for t in words).lower()
             abbreviated = [*tokens[:start], short, *tokens[end:]]
             keys.add(("abbreviationKey", "".join(t.lower() for t in abbreviated)))
+    core, qualifiers = _core(text)
+    if core:
+        keys.add(("coreKey", core))
+    keys.update(("qualifier", q) for q in qualifiers)
     return keys
+
+
+_PAREN = re.compile(r"[(（]([^)）]*)[)）]")
+_TRAILING_YEAR = re.compile(r"(?<=.)((?:19|20)\d{2})年?$")
+
+
+def _core(text: str) -> tuple[str, list[str]]:
+    """A name without its parenthesised parts, leading jurisdiction and trailing year; what was cut."""
+    qualifiers = ["paren:" + "".join(normalise(part).split()) for part in _PAREN.findall(text)]
+    tokens = re.findall(r"\w+|&", _PAREN.sub(" ", text))
+    place = _leading_jurisdiction(tokens)
+    if place is not None:
+        code, tokens = place
+        qualifiers.append("place:" + code)
+    folded = "".join(normalise(" ".join(tokens)).split())
+    year = _TRAILING_YEAR.search(folded)
+    if year is not None:
+        qualifiers.append("year:" + year.group(1))
+        folded = folded[: year.start()]
+    return folded, qualifiers
+
+
+def _leading_jurisdiction(tokens: list[str]) -> tuple[str, list[str]] | None:
+    """The code of the jurisdiction a name starts with ("EU", "US", "China", "欧盟…") and the rest."""
+    if len(tokens) > 1 and (len(tokens[0]) > 3 or tokens[0].isupper()):
+        found = resolve(tokens[0])
+        if found is not None:
+            return found.code, tokens[1:]
+    if len(tokens) == 1:  # a CJK name is one token: the place is its first characters
+        head = _cjk_place(tokens[0])
+        found = resolve(head) if head else None
+        if head and found is not None:
+            return found.code, [tokens[0][len(head):]]
+    return None
+
+
+def _cjk_place(token: str) -> str | None:
+    """The longest leading run of 2-4 CJK characters naming a jurisdiction, when more follows."""
+    for size in (4, 3, 2):
+        head = token[:size]
+        if len(token) > size and all("\u3400" <= c <= "\u9fff" for c in head) and resolve(head):
+            return head
+    return None
 
 
 def _capitalised(token: str) -> bool:
@@ -666,10 +731,26 @@ def global_triples(stated: Iterable[Triple], minter: Minter) -> list[Triple]:
     return out
 
 
+# How NearDuplicateCluster joins the keys of two names: a name's ccus-sh:nameKey equals another's
+# ccus-sh:lookupKey when the full names match, one name abbreviates the other, or their cores match.
+_KEY_ENCODING: dict[str, tuple[tuple[str, str], ...]] = {
+    "matchKey": (("nameKey", "m:"), ("lookupKey", "m:"), ("lookupKey", "a:")),
+    "abbreviationKey": (("nameKey", "a:"), ("lookupKey", "m:")),
+    "coreKey": (("nameKey", "c:"), ("lookupKey", "c:")),
+    "qualifier": (("qualifier", ""),),
+}
+
+
 def cluster_key_triples(label: Triple) -> list[Triple]:
-    """The normalised keys NearDuplicateCluster compares, for one cluster's rdfs:label triple."""
+    """The normalised keys NearDuplicateCluster compares, for one cluster's rdfs:label triple.
+
+    Keys carry the label's language, so names are compared within one language.
+    """
     s, _, o = label
-    return [(s, SHAPES[kind], Literal(key)) for kind, key in cluster_keys(str(o))]
+    lang = o.language if isinstance(o, Literal) else None
+    return [(s, SHAPES[predicate], Literal(prefix + key, lang=lang))
+            for kind, key in sorted(cluster_keys(str(o)))
+            for predicate, prefix in _KEY_ENCODING[kind]]
 
 
 def unique_results(results: Iterable[Result]) -> list[Result]:

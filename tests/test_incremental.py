@@ -91,6 +91,15 @@ def test_edits_rebuild_only_what_they_reach_and_match_a_full_build(seeds_copy: P
     rewrite(files[5], lambda d: d["evolution"].pop("amendedBy"))
     built = same_as_full(seeds_copy, out, tmp_path)
     assert (built.remapped, built.revalidated_globally) == (2, True)
+    # A status that needs an end, then the instrument that gives it: cross-record findings follow both records.
+    rewrite(files[5], lambda d: d.update(status="Repealed"))
+    assert str(files[5]) in {f.file for f in same_as_full(seeds_copy, out, tmp_path).findings
+                             if f.rule.endswith("#EndedWithoutEnd")}
+    rewrite(files[4], lambda d: d["evolution"].update(repeals=[target]))
+    assert not [f for f in same_as_full(seeds_copy, out, tmp_path).findings if f.rule.endswith("#EndedWithoutEnd")]
+    rewrite(files[4], lambda d: d["evolution"].pop("repeals"))
+    rewrite(files[5], lambda d: d.update(status="Active"))
+    same_as_full(seeds_copy, out, tmp_path)
 
     os.utime(files[4])  # touched, same bytes
     assert same_as_full(seeds_copy, out, tmp_path).remapped == 0
@@ -135,6 +144,15 @@ def test_hub_sample_edits_match_a_full_build(hub: Path, tmp_path: Path) -> None:
     chinese = sorted((seeds / "zh").glob("*.md"))
     rewrite(chinese[0], lambda d: d.update(title=str(d.get("title", "")) + "（修订）"))
     assert same_as_full(seeds, out, tmp_path).remapped == 1
+    # Chinese cluster names label the English clusters while the lists pair up; one name fewer and they part.
+    paired = next(f for f in chinese if len(front(f)[0].get("evolution", {}).get("clusters") or []) > 1)
+    clusters = front(paired)[0]["evolution"]["clusters"]
+    rewrite(paired, lambda d: d["evolution"].update(clusters=clusters[:-1]))
+    built = same_as_full(seeds, out, tmp_path)
+    assert [f.field for f in built.findings if f.rule.endswith("cluster-alignment")] == ["evolution.clusters"]
+    rewrite(paired, lambda d: d["evolution"].update(clusters=clusters))
+    built = same_as_full(seeds, out, tmp_path)
+    assert not [f for f in built.findings if f.rule.endswith("cluster-alignment")]
 
 
 def test_a_changed_shape_or_code_empties_the_cache(seeds_copy: Path, tmp_path: Path,

@@ -18,7 +18,7 @@ from kg.lineage import Lineage, dates_of
 from kg.queries import run
 from kg.store import OxigraphSource
 
-from .conftest import SEEDS, minimal_record, write_record
+from .conftest import FIXTURES, SEEDS, minimal_record, write_record
 
 
 def rec(pid: str, issued: str, **fields: Any) -> dict[str, Any]:
@@ -249,3 +249,144 @@ def test_lineage_reads_any_store(folder: Path, oxigraph: OxigraphSource) -> None
     embedded = Lineage.from_source(oxigraph)
     assert embedded.analysis() == memory.analysis()
     assert nx.utils.edges_equal(sorted(embedded.graph.edges(keys=True)), sorted(memory.graph.edges(keys=True)))
+
+
+# --- typed legal relationships, on tests/fixtures/relations (see test_in_force.py) ---------------
+
+RELATIONS = FIXTURES / "relations"
+NO_RELATIONS = {r: [] for r in ("amends", "amendedBy", "repeals", "repealedBy", "implements", "implementedBy",
+                                "transposes", "transposedBy")}
+
+
+@pytest.fixture(scope="module")
+def typed() -> Lineage:
+    return Lineage.from_source(load(RELATIONS).source())
+
+
+def test_relations_of_a_base_act(typed: Lineage) -> None:
+    assert typed.describe("no-storage-act-2001") == {
+        "id": "no-storage-act-2001", "predecessors": ["no-petroleum-storage-regs-1997"], "successors": [],
+        "current": ["no-storage-act-2001"], "clusters": [],
+        "chain": ["no-petroleum-storage-regs-1997", "no-storage-act-2001"],
+        "relations": {**NO_RELATIONS,
+                      "amendedBy": ["no-storage-amendment-2005", "no-storage-amendment-2010",
+                                    "no-storage-amendment-2015", "no-storage-amendment-2024", "no-storage-bill-2026"],
+                      "repeals": ["no-petroleum-storage-regs-1997"],
+                      "implementedBy": ["no-storage-regulations-2002"]}}
+
+
+def test_amendment_implementation_and_transposition_are_not_the_replacement_line(typed: Lineage) -> None:
+    amendment = typed.describe("no-storage-amendment-2010")
+    assert (amendment["predecessors"], amendment["successors"], amendment["chain"]) == (
+        [], [], ["no-storage-amendment-2010"])
+    assert amendment["relations"] == {**NO_RELATIONS, "amends": ["no-storage-act-2001"]}
+    assert amendment["current"] == ["no-storage-act-2001"]  # the current version of what it amends
+    directive = typed.describe("eu-storage-directive-2009")
+    assert (directive["successors"], directive["current"]) == ([], ["eu-storage-directive-2009"])
+    assert directive["relations"]["transposedBy"] == ["dk-storage-act-2016", "dk-storage-transposition-2011"]
+    assert typed.describe("dk-storage-act-2016")["chain"] == ["dk-storage-transposition-2011", "dk-storage-act-2016"]
+    # a repeal by an act not yet in force is on the replacement line but leaves the regulations current
+    regulations = typed.describe("no-storage-regulations-2002")
+    assert regulations["successors"] == ["no-ccs-liability-act-2025"]
+    assert regulations["relations"]["repealedBy"] == ["no-ccs-liability-act-2025"]
+    assert regulations["current"] == ["no-storage-regulations-2002"]
+    # a link to an id with no record is kept, and reported as dangling
+    assert typed.describe("se-storage-amendment-2012")["relations"]["amends"] == ["se-storage-act-1999"]
+    assert typed.dangling() == [("se-storage-amendment-2012", "amends", "se-storage-act-1999")]
+
+
+def test_chain_is_oldest_first_even_when_a_link_dangles(lineage: Lineage) -> None:
+    assert lineage.chain("fi-p-2011") == ["fi-ghost-1999", "fi-p-2011"]
+
+
+def test_chain_of_a_hub_policy_with_a_dangling_predecessor(hub: Path) -> None:
+    chain = Lineage.from_source(load(hub).source()).describe("cn-ccer")["chain"]
+    assert chain == ["cn-ccer-legacy-2012", "cn-ccer"]
+
+
+def test_lineage_text_lists_typed_relations() -> None:
+    result = invoke("lineage", "no-storage-act-2001", "--seeds", str(RELATIONS))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "no-storage-act-2001  Storage Act 2001 (test) (NO, 2001-03-01, Active)",
+        "├── predecessors:",
+        "│   └── no-petroleum-storage-regs-1997  Petroleum Storage Regulations 1997 (test) (NO, 1997-01-15, Repealed)"
+        " [repealed]",
+        "├── successors: none",
+        "├── amended by:",
+        "│   ├── no-storage-amendment-2005  Storage (Amendment) Act 2005 (test) (NO, 2005-05-10, Active)",
+        "│   ├── no-storage-amendment-2010  Storage (Amendment) Act 2010 (test) (NO, 2010-02-01, Active)",
+        "│   ├── no-storage-amendment-2015  Storage (Temporary Measures) Act 2015 (test) (NO, 2015-06-01, Expired)",
+        "│   ├── no-storage-amendment-2024  Storage (Amendment) Act 2024 (test) (NO, 2024-03-01, Adopted)",
+        "│   └── no-storage-bill-2026  Storage (Amendment) Bill 2026 (test) (NO, 2026-01-15, Draft)",
+        "├── repeals:",
+        "│   └── no-petroleum-storage-regs-1997  Petroleum Storage Regulations 1997 (test) (NO, 1997-01-15, Repealed)",
+        "├── implemented by:",
+        "│   └── no-storage-regulations-2002  Storage Regulations 2002 (test) (NO, 2002-01-01, Active)",
+        "├── current: no-storage-act-2001",
+        "└── clusters: none",
+    ]
+
+
+def test_pictures_draw_each_relation_type_with_a_legend(tmp_path: Path) -> None:
+    svg = tmp_path / "act.svg"
+    args = ["lineage", "no-storage-act-2001", "--seeds", str(RELATIONS)]
+    mermaid = invoke(*args, "--format", "mermaid", "--svg", str(svg)).output.splitlines()
+    edges = [line for line in mermaid if line.startswith("  n") and "|" in line]
+    assert [sum(kind in line for line in edges) for kind in ("==>|amends|", "-.->|implements|", "--x|repeals|")] == [
+        5, 1, 1]
+    assert [line for line in mermaid if line.startswith("    k")] == [
+        '    k0a[" "] ==>|amends| k0b[" "]', '    k1a[" "] --x|repeals| k1b[" "]',
+        '    k2a[" "] -.->|implements| k2b[" "]']
+    assert "  linkStyle 0 stroke:#b3261e,stroke-width:2.5px" in mermaid  # the first edge is the repeal
+    root = ET.parse(svg).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    legend = next(g for g in root.iter(f"{ns}g") if g.get("class") == "legend")
+    assert [t.text for t in legend.iter(f"{ns}text")][1:] == ["amends", "repeals", "implements"]
+    strokes = {line.get("marker-end"): line.get("stroke") for line in root.iter(f"{ns}line")}
+    assert strokes == {"url(#arrow-amends)": "#0b6e4f", "url(#arrow-implements)": "#6a3d9a",
+                       "url(#arrow-repeals)": "#b3261e"}
+    dot = invoke(*args, "--format", "dot").output.splitlines()
+    assert ('  "no-storage-act-2001" -> "no-storage-amendment-2005" [label="amends", color="#0b6e4f", style=solid];'
+            in dot)
+    assert ('  "no-storage-act-2001" -> "no-storage-regulations-2002" [label="implements", color="#6a3d9a", '
+            'style=dashed];' in dot)
+    assert "  subgraph cluster_legend {" in dot
+
+
+def test_graph_exports_carry_the_relation_type(tmp_path: Path) -> None:
+    out = tmp_path / "typed.graphml"
+    assert invoke("export", "--seeds", str(RELATIONS), "--format", "graphml", "-o", str(out)).exit_code == 0
+    graph = nx.read_graphml(out)
+    relation = nx.get_edge_attributes(graph, "relation")
+    assert relation[("no-storage-act-2001", "no-storage-amendment-2005")] == "amends"
+    assert relation[("eu-storage-directive-2009", "dk-storage-transposition-2011")] == "transposes"
+    assert relation[("dk-storage-transposition-2011", "dk-storage-act-2016")] == "supersedes"
+    assert relation[("no-storage-regulations-2002", "no-ccs-liability-act-2025")] == "repeals"
+    assert relation[("no-storage-act-2001", "no-storage-regulations-2002")] == "implements"
+    gexf = tmp_path / "typed.gexf"
+    assert invoke("export", "--seeds", str(RELATIONS), "--format", "gexf", "-o", str(gexf)).exit_code == 0
+    assert nx.get_edge_attributes(nx.read_gexf(gexf), "relation") == relation
+
+
+def test_a_consolidated_text_is_a_successor_but_ends_nothing(corpus: Any) -> None:
+    folder = corpus(rec("pl-act-2010", "2010-05-01"),
+                    rec("pl-act-consolidated-2015", "2015-03-01", evolution={"consolidatedFrom": ["pl-act-2010"]}))
+    source = load(folder).source()
+    lineage = Lineage.from_source(source)
+    assert lineage.successors("pl-act-2010") == ["pl-act-consolidated-2015"]
+    assert lineage.in_force("2016-01-01") == ["pl-act-2010", "pl-act-consolidated-2015"]
+    assert sparql_in_force(source, "2016-01-01") == ["pl-act-2010", "pl-act-consolidated-2015"]
+    assert lineage.current("pl-act-2010", "2016-01-01") == ["pl-act-consolidated-2015"]
+    assert lineage.current("pl-act-2010", "2014-01-01") == ["pl-act-2010"]
+
+
+@pytest.mark.parametrize("pid", ["no-storage-act-2001", "no-storage-regulations-2002", "dk-storage-act-2016",
+                                 "no-storage-amendment-2010", "eu-storage-directive-2009"])
+def test_lineage_chain_query_follows_the_same_replacement_line(pid: str, typed: Lineage,
+                                                              tmp_path: Path) -> None:
+    expected = {(m, "self" if m == pid else "predecessor" if m in typed.predecessors(pid) else "successor")
+                for m in typed.chain(pid)}
+    for source in (load(RELATIONS).source(), OxigraphSource.from_seeds(tmp_path / "store", RELATIONS)):
+        rows = {(str(r["member"]), str(r["relation"])) for r in run(source, "lineage-chain", {"id": pid}).dicts()}
+        assert rows == expected

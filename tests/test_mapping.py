@@ -238,7 +238,16 @@ def test_a_malformed_source_is_a_load_error(tmp_path: Path) -> None:
     write_record(tmp_path, minimal_record("no-storage-2014", sources=[
         "https://lovdata.no/x", {"url": 5, "supports": "pubDate", "page": 3}]))
     assert [f.field for f in load_corpus(tmp_path).findings] == [
-        "sources[0]", "sources[1].url", "sources[1].supports", "sources[1].page"]
+        "sources[0]", "sources[1].url", "sources[1].supports"]
+
+
+def test_an_unknown_key_of_a_source_is_kept_with_a_warning(tmp_path: Path) -> None:
+    write_record(tmp_path, minimal_record("no-storage-2014", sources=[
+        {"url": "https://lovdata.no/x", "title": "Lovdata", "supports": ["pubDate"], "accessed": "2026-11-30"}]))
+    found = [(f.field, f.severity, f.message) for f in load(tmp_path).findings if f.rule.endswith("unknown-field")]
+    assert found == [("sources[0].accessed", Severity.WARNING,
+                      "sources[0].accessed is not a field of a source (url, title, supports); kept as written")]
+    roundtrip(tmp_path)
 
 
 def test_aligned_english_and_chinese_clusters_are_one_node_with_both_labels(tmp_path: Path) -> None:

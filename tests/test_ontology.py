@@ -127,3 +127,56 @@ def test_no_iri_literals_outside_the_namespace_modules() -> None:
             if re.search(r"https?://", line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert offenders == []
+
+
+ELI = "http://data.europa.eu/eli/ontology#"
+SCHEMA_ORG = "https://schema.org/"
+
+
+@pytest.mark.parametrize(("forward", "backward", "eli_forward", "eli_backward", "schema", "changes"), [
+    ("amends", "amendedBy", "amends", "amended_by", "legislationAmends", True),
+    ("repeals", "repealedBy", "repeals", "repealed_by", "legislationRepeals", True),
+    ("implements", "implementedBy", "based_on", "basis_for", None, False),
+    ("transposes", "transposedBy", "transposes", "transposed_by", "legislationTransposes", False),
+])
+def test_typed_relations_are_inverse_pairs_aligned_to_eli_and_schema_org(
+        ontology: Graph, forward: str, backward: str, eli_forward: str, eli_backward: str,
+        schema: str | None, changes: bool) -> None:
+    f, b = CCUS[forward], CCUS[backward]
+    assert (f, OWL.inverseOf, b) in ontology and (b, OWL.inverseOf, f) in ontology
+    supers_f = set(ontology.objects(f, RDFS.subPropertyOf))
+    supers_b = set(ontology.objects(b, RDFS.subPropertyOf))
+    assert URIRef(ELI + eli_forward) in supers_f and URIRef(ELI + eli_backward) in supers_b
+    assert (URIRef(SCHEMA_ORG + schema) in supers_f) if schema else not any(
+        str(p).startswith(SCHEMA_ORG) for p in supers_f)
+    # eli:changes covers amendment, replacement and repeal only: implementing or transposing changes nothing.
+    assert (URIRef(ELI + "changes") in supers_f) is changes
+    assert (URIRef(ELI + "changed_by") in supers_b) is changes
+    for term in (f, b):
+        assert (term, RDFS.domain, CCUS.Policy) in ontology and (term, RDFS.range, CCUS.Policy) in ontology
+
+
+def test_every_status_concept_says_whether_it_can_be_in_force() -> None:
+    vocab = vocabularies()
+    marks = {c.notation: c.may_be_in_force for c in vocab.in_scheme("status")}
+    assert marks == {"Active": True, "Adopted": True, "Superseded": True, "Repealed": True, "Expired": True,
+                     "Draft": False, "Proposed": False, "Provisionally applied": False, "Withdrawn": False}
+
+
+@pytest.mark.parametrize(("written", "notation"), [
+    ("Draft for public comment", "Draft"), ("征求意见稿", "Draft"), ("Awarded", "Active"),
+    ("In effect", "Active"), ("Passed", "Adopted"), ("Provisional application", "Provisionally applied"),
+    ("Withdrawn", "Withdrawn"), ("Lapsed", "Expired")])
+def test_status_variants_real_data_uses_map_to_a_concept(written: str, notation: str) -> None:
+    vocab = vocabularies()
+    concept = vocab.lookup("status", written)
+    assert concept is not None and vocab.concepts[concept].notation == notation
+
+
+def test_context_names_every_lineage_link_and_the_sources() -> None:
+    context = json.loads((ONTOLOGY / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    for name in ("supersedes", "supersededBy", "amends", "amendedBy", "repeals", "repealedBy", "implements",
+                 "implementedBy", "transposes", "transposedBy"):
+        assert context[name] == {"@id": f"ccus:{name}", "@type": "@id"}
+    assert context["source"] == {"@id": "dcterms:source", "@type": "@id"}
+    assert context["supports"] == "ccus:supports"

@@ -19,7 +19,7 @@ from kg.queries import bind, catalogue, run
 from kg.results import plain, to_csv, to_json, to_tsv
 from kg.sparql import GraphSource, Result
 
-from .conftest import ROOT, SEEDS
+from .conftest import FIXTURES, ROOT, SEEDS
 from .fixtures_queries import query_corpus
 
 QUERIES = catalogue()
@@ -46,13 +46,13 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, ...]]]] = {
         ("no-storage-2014", "self", "2014-12-19", "Storage Regulations 2014@en")]),
     "lineage-nodes": ({}, [
         ("ca-ab-ccs-2010", "Carbon Capture and Storage Statutes Amendment Act, 2010@en", "CA-AB", "CA", "2010-12-02",
-         "Active", "", "true", "false"),  # its legal weight 'Fiscal Incentive' maps to no concept
+         "Active", "", "true", "false", "false"),  # its legal weight 'Fiscal Incentive' maps to no concept
         ("gb-energy-act-2008", "Energy Act 2008@en", "GB", "GB", "2008-11-26", "Active", "Primary Legislation",
-         "true", "false"),
+         "true", "false", "false"),
         ("no-storage-2010", "Storage Regulations 2010@en", "NO", "NO", "2010-06-01", "Superseded", "Regulation",
-         "true", "false"),
+         "true", "false", "false"),
         ("no-storage-2014", "Storage Regulations 2014@en", "NO", "NO", "2014-12-19", "Active", "Regulation",
-         "true", "false")]),
+         "true", "false", "false")]),
     "lineage-edges": ({}, [("ca-ghost-2000", "ca-ab-ccs-2010", "supersedes", "ca-ghost-2000"),
                            ("no-storage-2010", "no-storage-2014", "supersedes", "")]),
     "lineage-clusters": ({}, [("ca-ab-ccs-2010", "alberta-ccs-framework", "Alberta CCS Framework"),
@@ -94,6 +94,45 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, ...]]]] = {
     "link-disagreements": ({}, []),
 }
 
+# The typed legal relationships, on the corpus of tests/fixtures/relations (see test_in_force.py).
+RELATION_CASES: dict[str, list[tuple[dict[str, str], list[tuple[str, ...]]]]] = {
+    "amendment-history": [({"id": "no-storage-act-2001"}, [
+        ("no-storage-amendment-2005", "Storage (Amendment) Act 2005 (test)@en", "2005-05-10", "2006-01-01"),
+        ("no-storage-amendment-2010", "Storage (Amendment) Act 2010 (test)@en", "2010-02-01", "2010-02-01"),
+        ("no-storage-amendment-2015", "Storage (Temporary Measures) Act 2015 (test)@en", "2015-06-01", "2015-06-01"),
+        ("no-storage-amendment-2024", "Storage (Amendment) Act 2024 (test)@en", "2024-03-01", "2026-07-01"),
+        ("no-storage-bill-2026", "Storage (Amendment) Bill 2026 (test)@en", "2026-01-15", "")]),  # a draft
+        ({"id": "int-protocol-1996"}, [
+            ("int-protocol-amendment-2006", "Amendment to Annex 1 of the Storage Protocol 2006 (test)@en", "2006-11-02",
+             "2007-02-10"),
+            ("int-protocol-amendment-2009", "Amendment to Article 6 of the Storage Protocol 2009 (test)@en",
+             "2009-10-30", "")])],  # provisionally applied only
+    "transpositions": [({"id": "eu-storage-directive-2009"}, [
+        ("DK", "dk-storage-transposition-2011", "Storage Transposition Act 2011 (test)@en", "2011-06-01", "2011-06-01"),
+        ("DK", "dk-storage-act-2016", "Storage Act 2016 (test)@en", "2016-01-01", "2016-07-01")])],
+    "implementing-instruments": [({"id": "no-storage-act-2001"}, [
+        ("no-storage-regulations-2002", "Storage Regulations 2002 (test)@en", "NO", "2002-01-01", "2002-01-01")])],
+    "as-amended": [
+        ({"id": "no-storage-act-2001", "date": "2017-01-01"}, [
+            ("no-storage-act-2001", "instrument", "Storage Act 2001 (test)@en", "2001-03-01", "true"),
+            ("no-storage-amendment-2005", "amendment", "Storage (Amendment) Act 2005 (test)@en", "2005-05-10", "true"),
+            ("no-storage-amendment-2010", "amendment", "Storage (Amendment) Act 2010 (test)@en", "2010-02-01", "true"),
+            ("no-storage-amendment-2015", "amendment", "Storage (Temporary Measures) Act 2015 (test)@en",
+             "2015-06-01", "true")]),
+        ({"id": "no-storage-act-2001", "date": "2026-07-01"}, [
+            ("no-storage-act-2001", "instrument", "Storage Act 2001 (test)@en", "2001-03-01", "true"),
+            ("no-storage-amendment-2005", "amendment", "Storage (Amendment) Act 2005 (test)@en", "2005-05-10", "true"),
+            ("no-storage-amendment-2010", "amendment", "Storage (Amendment) Act 2010 (test)@en", "2010-02-01", "true"),
+            ("no-storage-amendment-2024", "amendment", "Storage (Amendment) Act 2024 (test)@en", "2024-03-01",
+             "true")]),
+        ({"id": "no-storage-act-2001", "date": "2001-06-30"}, [  # passed, not yet in force
+            ("no-storage-act-2001", "instrument", "Storage Act 2001 (test)@en", "2001-03-01", "false")]),
+        ({"id": "int-protocol-1996", "date": "2020-01-01"}, [
+            ("int-protocol-1996", "instrument", "Storage Protocol 1996 (test)@en", "1996-11-07", "true"),
+            ("int-protocol-amendment-2006", "amendment", "Amendment to Annex 1 of the Storage Protocol 2006 (test)@en",
+             "2006-11-02", "true")])],
+}
+
 
 def numeric(text: str) -> str:
     """Engines print a decimal mean as 70, 70.0 or 70.0E0: compare the number."""
@@ -118,8 +157,31 @@ def rows_of(result: Result) -> list[tuple[str, ...]]:
 
 def test_at_least_twelve_queries_each_with_a_case() -> None:
     assert len(QUERIES) >= 12
-    assert set(CASES) <= set(QUERIES)
-    assert set(QUERIES) - set(CASES) == set()
+    assert set(CASES) | set(RELATION_CASES) <= set(QUERIES)
+    assert set(QUERIES) - set(CASES) - set(RELATION_CASES) == set()
+
+
+@pytest.fixture(scope="module")
+def relations() -> dict[str, object]:
+    graph = load(FIXTURES / "relations").graph()
+    store = ox.Store()
+    store.load(ntriples(graph).encode(), ox.RdfFormat.N_TRIPLES)
+    return {"rdflib": GraphSource(graph), "oxigraph": store}
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("name", sorted(RELATION_CASES))
+def test_relation_queries_return_exactly_the_expected_rows_on_both_engines(
+        name: str, engine: str, relations: dict[str, object]) -> None:
+    for params, expected in RELATION_CASES[name]:
+        text = bind(QUERIES[name], params)
+        if engine == "rdflib":
+            rows = rows_of(relations["rdflib"].query(text))  # type: ignore[attr-defined]
+        else:
+            result = relations["oxigraph"].query(text)  # type: ignore[attr-defined]
+            names = [v.value for v in result.variables]
+            rows = [tuple(numeric(_ox_plain(s[v])) for v in names) for s in result]
+        assert rows == expected, params
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

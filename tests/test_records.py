@@ -123,6 +123,42 @@ def test_list_items_are_named_by_index(tmp_path: Path) -> None:
     assert findings[0].line == locate(path.read_text(), "evolution.supersedes[1]")
 
 
+def test_typed_links_take_a_list_or_one_id(tmp_path: Path) -> None:
+    good = minimal_record("a-2014", evolution={"amends": "b-2010", "repealedBy": ["c-2016"], "implements": [],
+                                               "transposes": "", "amendedBy": [], "transposedBy": ["d-2018"]})
+    assert load_record(write_record(tmp_path, good), tmp_path)[1] == []
+    bad = minimal_record("e-2014", evolution={"amends": 7, "implementedBy": ["ok-2010", None]})
+    path = write_record(tmp_path, bad)
+    _, findings = load_record(path, tmp_path)
+    assert [(f.field, f.message, f.line) for f in findings] == [
+        ("evolution.amends", "evolution.amends must be a list of ids or one id, got 7",
+         locate(path.read_text(), "evolution.amends")),
+        ("evolution.implementedBy[1]", "evolution.implementedBy[1] must be a string, got null",
+         locate(path.read_text(), "evolution.implementedBy[1]")),
+    ]
+
+
+def test_sources_are_checked_field_by_field(tmp_path: Path) -> None:
+    good = minimal_record("s-2014", sources=[{"url": "https://example.org/g", "title": "Gazette",
+                                              "supports": ["pubDate", "evolution.amends[0]"]}, {"title": "Book"}])
+    assert load_record(write_record(tmp_path, good), tmp_path)[1] == []
+    bad = minimal_record("t-2014", sources={"url": "https://example.org/g"})
+    _, findings = load_record(write_record(tmp_path, bad), tmp_path)
+    assert [(f.field, f.message) for f in findings] == [("sources", "sources must be a list, got a mapping")]
+    bad = minimal_record("u-2014", sources=[{"url": "https://example.org/g", "supports": ["status", 3]}])
+    _, findings = load_record(write_record(tmp_path, bad), tmp_path)
+    assert [(f.field, f.message) for f in findings] == [
+        ("sources[0].supports[1]", "sources[0].supports[1] must be a string, got 3")]
+
+
+def test_new_milestone_types_load(tmp_path: Path) -> None:
+    data = minimal_record("v-2014", evolution={"milestones": [
+        {"date": "2019-10-11", "event": "Provisionally applied.", "type": "provisionally-applied"},
+        {"date": "2020", "event": "Commenced.", "type": "commenced"},
+        {"date": "2030", "event": "Lapses.", "type": "lapsed"}]})
+    assert load_record(write_record(tmp_path, data), tmp_path)[1] == []
+
+
 def test_partial_milestone_dates_are_valid_but_bad_ones_are_not(tmp_path: Path) -> None:
     good = minimal_record("m-2014", evolution={"milestones": [{"date": "2024-05", "event": "Enacted"},
                                                               {"date": "2024", "event": "x"}]})

@@ -61,7 +61,7 @@ def records(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
         "sources": st.lists(st.fixed_dictionaries({}, optional={
             "url": st.sampled_from(["https://example.org/gazette", "", "not a url"]), "title": TEXT,
             "supports": st.lists(st.sampled_from(["pubDate", "status", "evolution.amends[0]", "odd", ""]),
-                                 max_size=3)}), max_size=3),
+                                 max_size=3), "xNote": JSONISH}), max_size=3),
         "provenance": st.fixed_dictionaries({}, optional={
             "author": st.sampled_from(["Gemini Intelligence", "ccus-kg project", ""]),
             "reviewer": TEXT, "lastAuditDate": DATE}),

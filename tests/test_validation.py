@@ -148,6 +148,48 @@ CASES: dict[str, tuple[Any, ...]] = {
                               rec("no-b-2015", evolution={
                                   "clusters": ["European Union Emissions Trading System"]})],
                              ("no-a-2014.md", "evolution.clusters[0]", W)),
+    "Source-url": ([rec(sources=[{"url": "ftp://example.org/g", "title": "Gazette", "supports": ["pubDate"]}])],
+                   ("no-a-2014.md", "sources[0].url", V)),
+    "Source-url-present": ([rec(sources=[{"title": "Gazette", "supports": ["pubDate"]}])],
+                           ("no-a-2014.md", "sources[0].url", W)),
+    "Source-supports": ([rec(sources=[{"url": "https://example.org/g", "title": "Gazette"}])],
+                        ("no-a-2014.md", "sources[0].supports", W)),
+    "NotIssuedBeforeTarget": ([rec(evolution={"amends": ["no-b-2016"]}),
+                               rec("no-b-2016", pubDate="2016-01-01", year=2016)],
+                              ("no-a-2014.md", "evolution.amends[0]", V)),
+    "LinkTypesAgree": ([rec(evolution={"amends": ["no-b-2010"]}),
+                        rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Repealed",
+                            evolution={"repealedBy": ["no-a-2014"]})],
+                       ("no-a-2014.md", "evolution.amends[0]", V)),
+    "RepealedNotActive": ([rec(evolution={"repeals": "no-b-2010"}),
+                           rec("no-b-2010", pubDate="2010-01-01", year=2010)],
+                          ("no-b-2010.md", "status", V)),
+    "EndedWithoutEnd": ([rec(status="Repealed")], ("no-a-2014.md", "status", W)),
+    "AmendedAfterRepeal": ([rec(evolution={"amends": ["no-b-2010"]}),
+                            rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Repealed", evolution={
+                                "milestones": [{"date": "2012-06-30", "event": "Repealed.", "type": "repealed"}]})],
+                           ("no-a-2014.md", "evolution.amends[0]", V)),
+}
+
+ENDED = {"milestones": [{"date": "2012-06-30", "event": "Repealed.", "type": "repealed"}]}
+# shape -> a corpus on which it reports nothing (the clean fixture below passes every shape too).
+PASSING: dict[str, list[dict[str, Any]]] = {
+    "Source-url": [rec(sources=[{"url": "https://example.org/g", "title": "Gazette", "supports": ["pubDate"]}])],
+    "NotIssuedBeforeTarget": [rec(evolution={"amends": ["no-b-2010"], "implements": "no-b-2010"}),
+                              rec("no-b-2010", pubDate="2010-01-01", year=2010,
+                                  evolution={"implementedBy": ["no-a-2014"]})],
+    "LinkTypesAgree": [rec(evolution={"amends": ["no-b-2010"], "repeals": ["no-b-2010"]}),
+                       rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Repealed",
+                           evolution={"repealedBy": ["no-a-2014"], **ENDED})],
+    "RepealedNotActive": [rec(evolution={"repeals": "no-b-2010"}),
+                          rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Repealed")],
+    "EndedWithoutEnd": [rec(status="Repealed", evolution=ENDED),
+                        rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Superseded"),
+                        rec("no-c-2012", pubDate="2012-01-01", year=2012, evolution={"supersedes": ["no-b-2010"]})],
+    "AmendedAfterRepeal": [rec("no-a-2011", pubDate="2011-01-01", year=2011, evolution={"amends": ["no-b-2010"]}),
+                           rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Repealed", evolution=ENDED)],
+    "NearDuplicateCluster": [rec(evolution={"clusters": ["EU ETS", "Net Zero Strategy 2021"]}),
+                             rec("no-b-2015", evolution={"clusters": ["UK ETS", "Net Zero Strategy 2050"]})],
 }
 # Facility shapes: records in a content root's facilities/ folder.
 CASES.update({
@@ -183,6 +225,53 @@ def test_the_clean_fixture_passes_every_shape(tmp_path: Path) -> None:
               rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Superseded",
                   evolution={"supersededBy": "no-a-2014", "clusters": ["North Sea Storage"]})]
     assert run_validation(tmp_path, corpus) == []
+
+
+@pytest.mark.parametrize("shape", sorted(PASSING))
+def test_shape_passes_its_passing_fixture(shape: str, tmp_path: Path) -> None:
+    assert [f for f in run_validation(tmp_path, PASSING[shape]) if rule(f) == shape] == []
+
+
+def test_a_typed_link_stated_on_one_side_only_is_no_finding(tmp_path: Path) -> None:
+    corpus = [rec(evolution={"amends": ["no-b-2010"], "transposes": "no-c-2009"}),
+              rec("no-b-2010", pubDate="2010-01-01", year=2010),
+              rec("no-c-2009", pubDate="2009-04-23", year=2009, country="European Union")]
+    assert run_validation(tmp_path, corpus) == []
+
+
+def test_typed_link_findings_name_the_field_as_written(tmp_path: Path) -> None:
+    corpus = [rec(evolution={"amends": "no-ghost-2000", "repeals": ["no-a-2014"], "transposedBy": ["x", "no-gone"]})]
+    got = {(f.field, f.severity, rule(f)) for f in run_validation(tmp_path, corpus)}
+    assert got == {("evolution.amends", V, "LinkTargetExists"), ("evolution.repeals[0]", V, "NoSelfSupersession"),
+                   ("evolution.transposedBy[0]", V, "LinkTargetExists"),
+                   ("evolution.transposedBy[1]", V, "LinkTargetExists")}
+
+
+def test_disagreeing_link_types_are_reported_on_both_records(tmp_path: Path) -> None:
+    corpus, *_ = CASES["LinkTypesAgree"]
+    found = [(f.file.rsplit("/", 1)[-1], f.line is not None, f.field, f.message)
+             for f in run_validation(tmp_path, corpus) if rule(f) == "LinkTypesAgree"]
+    assert found == [
+        ("no-a-2014.md", True, "evolution.amends[0]", "evolution.amends[0] 'no-b-2010' states the link back "
+         "as repealedBy, not as the inverse of this one: the two records disagree on the type of the link"),
+        ("no-b-2010.md", True, "evolution.repealedBy[0]", "evolution.repealedBy[0] 'no-a-2014' states the link "
+         "back as amends, not as the inverse of this one: the two records disagree on the type of the link")]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("EU ETS Reform", "EU ETS Reform 2024"),
+    ("Bipartisan Infrastructure Law (BIL)", "US Bipartisan Infrastructure Law"),
+    ("CCS Directive Integration", "EU CCS Directive Integration")])
+def test_near_duplicate_clusters_are_reported_once_per_pair(first: str, second: str, tmp_path: Path) -> None:
+    corpus = bilingual(rec(evolution={"clusters": [first]}), rec(evolution={"clusters": [first + " 碳"]}))
+    corpus["en"].append(rec("no-b-2015", evolution={"clusters": [second]}))
+    corpus["zh"].append(rec("no-b-2015", evolution={"clusters": [second + " 碳"]}))
+    corpus["en"].append(rec("no-c-2016", evolution={"clusters": [first]}))
+    found = [f for f in run_validation(tmp_path, corpus) if rule(f) == "NearDuplicateCluster"]
+    assert len(found) == 1
+    names = sorted([first, second], key=lambda n: str(M.cluster(n)))
+    assert found[0].message.endswith(f"'{names[0]}' looks like the same cluster as '{names[1]}'")
+    assert (found[0].field, found[0].severity) == ("evolution.clusters[0]", W)
 
 
 @pytest.mark.parametrize("shape", sorted(CASES))
@@ -339,3 +428,22 @@ def test_per_record_and_whole_graph_runs_agree(tmp_path: Path) -> None:
     split = validate(load_corpus(tmp_path), kg.mapped, M, per_record=True).findings
     assert whole == split
     assert len(whole) >= 3
+
+
+def test_the_milestone_type_shape_lists_the_types_the_record_format_knows() -> None:
+    from kg.records import END_MILESTONES, MILESTONE_TYPES, START_MILESTONES
+
+    g = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    pattern = str(g.value(SHAPES["Milestone-type"], SH.pattern))
+    assert pattern == "^(" + "|".join(MILESTONE_TYPES) + ")$"
+    assert set(MILESTONE_TYPES) >= START_MILESTONES | END_MILESTONES
+
+
+def test_a_cluster_named_two_ways_in_chinese_is_found_in_the_chinese_record(tmp_path: Path) -> None:
+    corpus = bilingual(rec(evolution={"clusters": ["Green Deal"]}), rec(evolution={"clusters": ["绿色协议"]}))
+    corpus["en"].append(rec("no-b-2015", evolution={"clusters": ["Green Deal"]}))
+    corpus["zh"].append(rec("no-b-2015", evolution={"clusters": ["绿色新政"]}))
+    found = [(f.file.rsplit("/", 2)[-2:], f.field, f.severity, f.message)
+             for f in run_validation(tmp_path, corpus) if rule(f) == "NearDuplicateCluster"]
+    assert found == [(["zh", "no-a-2014.md"], "evolution.clusters[0]", W,
+                      "evolution.clusters[0] '绿色协议' looks like the same cluster as '绿色新政'")]

@@ -103,10 +103,11 @@ def tree_text(lineage: Lineage, pid: str, answer: dict[str, object]) -> str:
         grow(pid, forward, "│   ", set())
     relations: dict[str, list[str]] = answer["relations"]  # type: ignore[assignment]
     for key, title in RELATION_TITLES.items():
-        if relations[key]:
+        others = sorted(relations[key], key=lambda n: (lineage.graph.nodes[n]["issued"] or "9999", n))  # oldest first
+        if others:
             lines.append(f"├── {title}:")
-            for i, other in enumerate(relations[key]):
-                lines.append(f"│   {'└── ' if i == len(relations[key]) - 1 else '├── '}{_label(lineage, other)}")
+            for i, other in enumerate(others):
+                lines.append(f"│   {'└── ' if i == len(others) - 1 else '├── '}{_label(lineage, other)}")
     current = answer["current"]
     lines.append("├── current: " + (", ".join(current) if current else "none in force today"))  # type: ignore[arg-type]
     clusters = answer["clusters"]
@@ -153,27 +154,38 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
         if found is None:
             raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
         code = found.code
-    answer = _lineage(seeds, store, base).in_force_rows(day, code)
+    lineage = _lineage(seeds, store, base)
+    answer = lineage.in_force_rows(day, code)
     if fmt == "json":
         print_json(answer)
         return
-    rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
-    table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(rows)}")
-    for column in ("id", "title", "jurisdiction", "issued", "as amended by"):
-        table.add_column(column, no_wrap=column != "title", ratio=1 if column == "title" else None)
-    for row in rows:
-        table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")),
-                      escape(", ".join(row["amendedBy"])))
+    lineage_rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
+    table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(lineage_rows)}",
+                  caption="↳ an amending instrument in force that day, under the one it amends, oldest first")
+    _columns(table)
+    for row in lineage_rows:
+        table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")))
+        for amendment in row["amendedBy"]:
+            node = lineage.graph.nodes[amendment]
+            table.add_row(f"↳ {escape(amendment)}", escape(node["title"]), escape(node["jurisdiction"]),
+                          escape(node["issued"]), style="dim")
     out.print(table)
     provisional: list[dict] = answer["provisionallyApplied"]  # type: ignore[assignment, type-arg]
     if provisional:
         table = Table(title=f"Provisionally applied on {day} (not in force): {len(provisional)}")
-        for column in ("id", "title", "jurisdiction", "issued", "amends"):
-            table.add_column(column, no_wrap=column != "title", ratio=1 if column == "title" else None)
+        _columns(table)
         for row in provisional:
-            table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")),
-                          escape(", ".join(row["amends"])))
+            title = row["title"] + (f" (amends {', '.join(row['amends'])})" if row["amends"] else "")
+            table.add_row(escape(row["id"]), escape(title), escape(row["jurisdiction"]), escape(row["issued"]))
         out.print(table)
+
+
+def _columns(table: Table) -> None:
+    """id, title, jurisdiction, issued: ids never wrap, the title gives way."""
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=1, min_width=18)
+    table.add_column("jurisdiction", no_wrap=True)
+    table.add_column("issued", no_wrap=True)
 
 
 @click.command("analyze")
