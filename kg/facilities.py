@@ -384,6 +384,7 @@ def map_facility(record: Record, minter: Minter, vocab: Vocabularies,
         yield extra, RDF.type, CCUS.ExtraField
         yield extra, CCUS.fieldPath, Literal(path)
         yield extra, CCUS.value, _extra_value(value, lang)
+        findings.append(_unknown(record, path))
 
 
 def map_profile(record: Record, minter: Minter, findings: list[Finding]) -> Iterator[Triple]:
@@ -407,6 +408,38 @@ def map_profile(record: Record, minter: Minter, findings: list[Finding]) -> Iter
         value = record.get(f"regulatory.{pillar}")
         if isinstance(value, str) and value.strip():
             yield node, POLICY_TEXT[f"regulatory.{pillar}"], Literal(value, lang=record.lang)
+    summary = record.get("summary")
+    if isinstance(summary, str) and summary:
+        yield node, CCUS.description, Literal(summary, lang=record.lang)
+    if record.body:
+        yield node, CCUS.summary, Literal(record.body, lang=record.lang)
+    author = record.get("provenance.author")
+    if isinstance(author, str) and author:
+        yield node, PROV.wasAttributedTo, minter.agent(author)
+        yield minter.agent(author), RDF.type, PROV.Agent
+        yield minter.agent(author), RDFS.label, Literal(author)
+    audited = record.get("provenance.lastAuditDate")
+    if isinstance(audited, str) and audited:
+        yield node, CCUS.lastAuditDate, Literal(audited, datatype=XSD.date)
+    source = minter.profile_part(record.id, "record", record.lang)
+    yield node, PROV.wasDerivedFrom, source
+    yield source, RDF.type, CCUS.SourceRecord
+    yield source, CCUS.sourceFile, Literal(record.rel)
+    yield source, DCTERMS.language, Literal(record.lang)
+    for path, value in unknown_fields(record.data, COUNTRY_SCHEMA, COUNTRY_GROUPS):
+        extra = minter.profile_part(record.id, "extra", path)
+        yield node, CCUS.extra, extra
+        yield extra, RDF.type, CCUS.ExtraField
+        yield extra, CCUS.fieldPath, Literal(path)
+        yield extra, CCUS.value, _extra_value(value, record.lang)
+        findings.append(_unknown(record, path))
+
+
+def _unknown(record: Record, path: str) -> Finding:
+    """The info note for a field a facility or profile format does not define (kept as ccus:extra)."""
+    return Finding(file=record.display or record.rel, line=field_line(record.path, path), field=path,
+                   severity=Severity.INFO, rule=MAPPING_RULE + "unknown-field", record=record.id,
+                   message=f"{path} is not a field of the record format; kept as ccus:extra")
 
 
 # --- the reverse ------------------------------------------------------------------------------

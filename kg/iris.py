@@ -98,6 +98,10 @@ class Minter:
         """A stated jurisdiction profile (a record of a content root's ``countries/``)."""
         return URIRef(f"{self.base}profile/{_segment(profile_id)}")
 
+    def profile_part(self, profile_id: str, *steps: str) -> URIRef:
+        """A node that belongs to one stated profile: its source record, its extra fields."""
+        return URIRef("/".join([str(self.profile(profile_id)), *(_segment(s) for s in steps)]))
+
     def facility_id(self, iri: str) -> str | None:
         """The id of the facility a node belongs to, or None for any other IRI."""
         prefix = f"{self.base}facility/"

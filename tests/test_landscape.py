@@ -150,6 +150,9 @@ def test_unknown_facility_fields_are_kept(tmp_path: Path) -> None:
     assert facilities_from_triples(kg.triples)[("no-f", "en")] == (record.data, record.body)
     extras = sorted(str(o) for s, p, o in kg.triples if p == CCUS.fieldPath)
     assert extras == ["hub", "phase", "provenance.batch"]
+    assert [(f.field, f.severity, f.message) for f in kg.findings] == [
+        (path, Severity.INFO, f"{path} is not a field of the record format; kept as ccus:extra")
+        for path in ("provenance.batch", "hub", "phase")]  # in line order
 
 
 # --- validation ----------------------------------------------------------------------------------------
@@ -158,6 +161,7 @@ def test_unknown_facility_fields_are_kept(tmp_path: Path) -> None:
 def test_the_fixture_reports_exactly_its_defects(land: KnowledgeGraph) -> None:
     assert where(land, LANDSCAPE) == [
         ("countries/en/atlantis.md", 4, "name", W, "unknown-country"),
+        ("countries/en/norway.md", 5, "region", Severity.INFO, "unknown-field"),  # kept as ccus:extra
         ("countries/en/norway.md", 8, "regulatory.cross_border_rules", W, "profile-without-instrument"),
         ("countries/en/norway.md", 13, "regulatory.pore_space_rights", W, "instrument-without-profile"),
         ("facilities/en/nl-hub.md", 27, "relatedPolicies[1]", W, "unsupported-link"),
