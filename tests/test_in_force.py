@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.build import load
 from kg.cli import main
@@ -26,7 +28,7 @@ from kg.queries import run
 from kg.sparql import SparqlSource
 from kg.store import OxigraphSource
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, minimal_record, write_record
 
 CORPUS = FIXTURES / "relations"
 OPEN = "9999-12-31"
@@ -206,3 +208,54 @@ def test_timeline_counts_rows_not_amendments(lineage: Lineage) -> None:
     assert timeline["NO"][2019] == 2  # the act (as amended) and its regulations
     assert timeline["INT"][2020] == 1
     assert timeline["SE"][2012] == 1
+
+
+# --- the lineage graph and the query agree on random corpora ----------------------------------
+
+STATUSES = ["Active", "Superseded", "Repealed", "Expired", "Adopted", "Draft", "Proposed", "Provisionally applied",
+            "Under review by the minister"]  # the last maps to no status concept
+KINDS = ["in-force", "commenced", "repealed", "expired", "lapsed", "provisionally-applied", "adopted"]
+LINKS = ["supersedes", "supersededBy", "repeals", "repealedBy", "amends", "amendedBy", "implements",
+         "transposes", "consolidatedFrom"]
+
+
+@st.composite
+def random_corpus(draw: st.DrawFn) -> list[dict[str, Any]]:
+    size = draw(st.integers(min_value=2, max_value=6))
+    years = st.integers(min_value=2000, max_value=2006)
+
+    def when(partial: bool) -> str:
+        y, m, d = draw(years), draw(st.integers(1, 12)), draw(st.integers(1, 28))
+        return draw(st.sampled_from([f"{y}-{m:02d}-{d:02d}", f"{y}-{m:02d}", f"{y}"])) if partial else \
+            f"{y}-{m:02d}-{d:02d}"
+
+    records = []
+    for i in range(size):
+        issued = when(False)
+        milestones = [{"date": when(True), "event": "Event.", "type": draw(st.sampled_from(KINDS))}
+                      for _ in range(draw(st.integers(0, 3)))]
+        evolution: dict[str, Any] = {"milestones": milestones}
+        for j in range(i):
+            if draw(st.integers(0, 2)) == 0:
+                evolution.setdefault(draw(st.sampled_from(LINKS)), []).append(f"xx-p{j}")
+        if "supersededBy" in evolution:
+            evolution["supersededBy"] = evolution["supersededBy"][0]
+        records.append(minimal_record(f"xx-p{i}", pubDate=issued, year=int(issued[:4]),
+                                      status=draw(st.sampled_from(STATUSES)),
+                                      legalWeight=draw(st.sampled_from(["Regulation", "Regulation", "Proposal"])),
+                                      evolution=evolution))
+    return records
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(random_corpus())
+def test_lineage_and_query_agree_on_random_corpora(tmp_path_factory: pytest.TempPathFactory,
+                                                   records: list[dict[str, Any]]) -> None:
+    folder = tmp_path_factory.mktemp("random")
+    for data in records:
+        write_record(folder, data)
+    source = OxigraphSource.from_seeds(tmp_path_factory.mktemp("ox") / "store", folder)
+    lineage = Lineage.from_source(source)
+    for day in dates_of(lineage):
+        assert from_query(source, day) == from_lineage(lineage, day), (day, records)

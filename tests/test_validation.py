@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal
 from rdflib.namespace import RDFS, SH, SKOS
 
@@ -220,10 +222,17 @@ def test_every_shape_has_a_violating_fixture() -> None:
 
 
 def test_the_clean_fixture_passes_every_shape(tmp_path: Path) -> None:
-    corpus = [rec(evolution={"supersedes": ["no-b-2010"], "clusters": ["North Sea Storage"]},
-                  analysis={"mrv": {"score": 60, "citation": "Art. 3", "evidence": "Monitoring plan."}}),
+    corpus = [rec(evolution={"supersedes": ["no-b-2010"], "clusters": ["North Sea Storage"], "amends": "no-c-2012",
+                             "repeals": ["no-d-2011"]},
+                  analysis={"mrv": {"score": 60, "citation": "Art. 3", "evidence": "Monitoring plan."}},
+                  sources=[{"url": "https://example.org/gazette", "title": "Gazette",
+                            "supports": ["pubDate", "evolution.amends"]}]),
               rec("no-b-2010", pubDate="2010-01-01", year=2010, status="Superseded",
-                  evolution={"supersededBy": "no-a-2014", "clusters": ["North Sea Storage"]})]
+                  evolution={"supersededBy": "no-a-2014", "clusters": ["North Sea Storage"]}),
+              rec("no-c-2012", pubDate="2012-01-01", year=2012, evolution={"amendedBy": ["no-a-2014"]}),
+              rec("no-d-2011", pubDate="2011-01-01", year=2011, status="Repealed", evolution={
+                  "repealedBy": "no-a-2014", "milestones": [{"date": "2014-12-19", "event": "Repealed.",
+                                                             "type": "repealed"}]})]
     assert run_validation(tmp_path, corpus) == []
 
 
@@ -447,3 +456,32 @@ def test_a_cluster_named_two_ways_in_chinese_is_found_in_the_chinese_record(tmp_
              for f in run_validation(tmp_path, corpus) if rule(f) == "NearDuplicateCluster"]
     assert found == [(["zh", "no-a-2014.md"], "evolution.clusters[0]", W,
                       "evolution.clusters[0] '绿色协议' looks like the same cluster as '绿色新政'")]
+
+
+LINK_FIELDS = ("supersedes", "amends", "amendedBy", "repeals", "repealedBy", "implements", "implementedBy",
+               "transposes", "transposedBy")
+
+
+@st.composite
+def linked_corpora(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Three to four records with random dates, statuses, dated milestones and typed links among them."""
+    ids = ["no-a-2014", "no-b-2012", "no-c-2016", "no-d-2010"][: draw(st.integers(3, 4))]
+    out = []
+    for rid in ids:
+        year = draw(st.integers(2008, 2020))
+        evolution: dict[str, Any] = {
+            name: draw(st.lists(st.sampled_from([*ids, "no-ghost-2000"]), max_size=2, unique=True))
+            for name in draw(st.lists(st.sampled_from(LINK_FIELDS), max_size=3, unique=True))}
+        if draw(st.booleans()):
+            evolution["milestones"] = [{"date": f"{draw(st.integers(2008, 2022))}-06-30", "event": "End.",
+                                        "type": draw(st.sampled_from(["repealed", "expired", "in-force"]))}]
+        out.append(rec(rid, pubDate=f"{year}-01-01", year=year, evolution=evolution,
+                       status=draw(st.sampled_from(["Active", "Repealed", "Superseded", "Draft"]))))
+    return out
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(corpus=linked_corpora())
+def test_both_engines_agree_on_random_typed_links(corpus: list[dict[str, Any]], tmp_path_factory: Any) -> None:
+    run_validation(tmp_path_factory.mktemp("links"), corpus)  # asserts the two engines' findings are equal
