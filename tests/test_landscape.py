@@ -421,3 +421,16 @@ def test_the_full_hub_content_root_builds_and_reports_its_real_defects(tmp_path:
     assert result.exit_code == 1  # written, and the exit code says the data has violations
     assert "/facility/1" in (out / "ccus-kg.nt").read_text()
     shutil.rmtree(out)
+
+
+def test_the_server_routes_the_landscape_pages(land: KnowledgeGraph) -> None:
+    from kg.server import App
+
+    app = App(land)
+    for target, status in [("/facility/no-field?date=2012-01-01", 200), ("/jurisdiction/NL", 200), ("/map", 200),
+                           ("/facility/nope", 404), ("/jurisdiction/NL?date=2024-13-01", 404)]:
+        response = app.handle("GET", target, {"accept": "text/html"})
+        assert response.status == status, target
+    page = app.handle("GET", "/facility/no-field?date=2012-01-01", {}).body.decode()
+    assert ("no-storage-2010</a></td><td>Storage Regulations 2010</td><td>derived</td><td>category:storage, "
+            "pillar:liability_period</td><td>in force 2010-06-01 – 2014-12-19</td><td>yes</td></tr>") in page
