@@ -8,6 +8,13 @@ also has a Chinese version. Lineage: families of 1-6 instruments chained by
 supersedes / supersededBy (both stated, dates increasing), some merges (two
 predecessors, one successor) and a few forks (one predecessor named by two
 successors, which the validator reports).
+
+    python benchmarks/generate.py --records 1000 --facilities 50000 --out /tmp/landscape-50k
+
+With --facilities, the folder becomes a content root: facility records in
+facilities/ (JSON front matter like seeds/facilities/), each placed near a
+point inside its country, with a type, status, sector, capacity, years and a
+few related policies of its country.
 """
 
 from __future__ import annotations
@@ -112,14 +119,57 @@ def generate(n: int, out: Path, seed: int = 1) -> int:
     return len(plans)
 
 
+# A point inside each country (the synthetic facilities scatter within about half a degree of it).
+ANCHORS = {"Norway": (60.5, 8.5), "United Kingdom": (53.0, -1.5), "Canada": (52.0, -110.0),
+           "United States": (39.0, -98.0), "Japan": (36.5, 138.5), "Australia": (-25.0, 134.0),
+           "China": (35.0, 105.0), "Denmark": (56.0, 9.2), "Netherlands": (52.2, 5.5), "Germany": (51.0, 10.0),
+           "Brazil": (-10.0, -52.0), "France": (46.5, 2.5), "India": (22.0, 79.0)}
+TYPES = ["Capture", "Storage", "Full chain", "T&S", "Transport", "CCU", "DAC"]
+FACILITY_STATUSES = ["Operational", "Under construction", "Planned", "Planned", "Suspended", "Cancelled"]
+SECTORS = ["Power and heat", "Natural gas processing/LNG", "Cement", "Hydrogen or ammonia", "Biofuels", "Storage"]
+
+
+def facilities(n: int, out: Path, seed: int = 1) -> int:
+    """Write n facility records under out/facilities, linked to policies already written under out/en."""
+    rng = random.Random(seed + 7)
+    by_country: dict[str, list[str]] = {}
+    for path in sorted((out / "en").glob("*.md")):
+        data = json.loads(path.read_text(encoding="utf-8").split("\n---", 1)[0][3:])
+        by_country.setdefault(str(data["country"]), []).append(str(data["id"]))
+    folder = out / "facilities"
+    folder.mkdir(parents=True, exist_ok=True)
+    countries = sorted(ANCHORS)
+    for i in range(n):
+        country = countries[i % len(countries)]
+        lat, lon = ANCHORS[country]
+        announced = rng.randint(1995, 2022)
+        related = rng.sample(by_country.get(country, []), k=min(3, len(by_country.get(country, []))))
+        data = {"id": f"fac-{i:06d}", "name": f"Synthetic facility {i}", "country": country, "jurisdiction": "",
+                "coordinates": [round(lat + rng.uniform(-0.5, 0.5), 4), round(lon + rng.uniform(-0.5, 0.5), 4)],
+                "precision": "approximate", "type": rng.choice(TYPES), "status": rng.choice(FACILITY_STATUSES),
+                "sector": rng.choice(SECTORS), "fateOfCarbon": "Dedicated storage",
+                "capacity": round(rng.uniform(0.05, 10), 2), "capacityRaw": "synthetic", "operator": "Synthetic AS",
+                "partners": [], "announcement": str(announced), "fid": str(announced + 1),
+                "operation": str(announced + 3), "suspensionDate": "", "links": [], "relatedPolicies": sorted(related),
+                "sources": [], "reviewStatus": "unverified",
+                "provenance": {"author": "Synthetic generator", "reviewer": "", "lastAuditDate": "2026-11-01"}}
+        text = "---\n" + json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n---\n\n"
+        (folder / f"{data['id']}.md").write_text(text + sentence(rng, 20) + "\n", encoding="utf-8")
+    return n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--facilities", type=int, default=0, help="Also write this many facility records.")
     args = parser.parse_args()
     policies = generate(args.records, args.out, args.seed)
     print(f"wrote {args.records} records ({policies} policies) to {args.out}")
+    if args.facilities:
+        facilities(args.facilities, args.out, args.seed)
+        print(f"wrote {args.facilities} facility records to {args.out / 'facilities'}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
 from kg.namespaces import DEFAULT_BASE
 from kg.outputs import OutputSet, locked
-from kg.records import Corpus, load_corpus
+from kg.records import Corpus, content_root, load_corpus
 from kg.resources import ontology_file
 from kg.runtime import collector_paused
 from kg.sparql import GraphSource, to_graph
@@ -102,6 +102,11 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
     with collector_paused():
         corpus = load_corpus(Path(seeds), progress=progress)
         mapped = map_corpus(corpus, Minter(base))
+        root = content_root(Path(seeds))
+        if root.facilities is not None or root.countries is not None:
+            from kg.landscape_build import add_landscape  # facilities and profiles: only for a content root
+
+            add_landscape(root, corpus, mapped, Minter(base))
     findings = sorted(corpus.findings + mapped.findings, key=finding_order)
     return KnowledgeGraph(corpus, mapped, base, time.perf_counter() - started, findings)
 
@@ -125,6 +130,9 @@ def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Pro
            cache: bool) -> KnowledgeGraph | Built:
     started = time.perf_counter()
     names = {fmt: f"{STEM}{SUFFIX[fmt]}" for fmt in BUILD_FORMATS}
+    root = content_root(Path(seeds))
+    if root.facilities is not None or root.countries is not None:
+        cache = False  # the incremental cache holds policies only: a content root with facilities builds whole
     with locked(Path(out)):
         outputs = OutputSet(Path(out), [*names.values(), *ONTOLOGY_FILES])
         outputs.clean()  # what a killed build left behind

@@ -61,7 +61,7 @@ from kg.export import (
 from kg.iris import Minter
 from kg.mapping import INVERSES, Index, Triple, inverse_links, map_policy, patch_triples
 from kg.namespaces import CCUS, RDF
-from kg.records import Record, check_root, duplicate_finding, first_versions, load_record, scan
+from kg.records import Record, check_root, content_root, duplicate_finding, first_versions, load_record, scan
 from kg.resources import data_dir
 from kg.validation import (
     LISTED_PREDICATES,
@@ -230,7 +230,7 @@ class IncrementalBuild:
     """One build against the cache: ``run``, then ``write`` (unless ``unchanged``), then ``commit``."""
 
     def __init__(self, seeds: Path, out: Path, base: str):
-        self.root = check_root(seeds)
+        self.root = content_root(check_root(seeds)).policies
         self.minter = Minter(base)
         self.prefix = self.minter.base + "policy/"
         self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base))

@@ -70,6 +70,45 @@ class Minter:
     def agent(self, name: str) -> URIRef:
         return URIRef(f"{self.base}agent/{_segment(slugify(name))}")
 
+    def facility(self, facility_id: str) -> URIRef:
+        """A facility record: ``…/facility/<id>``."""
+        return URIRef(f"{self.base}facility/{_segment(facility_id)}")
+
+    def facility_part(self, facility_id: str, *steps: str | int) -> URIRef:
+        """A node that belongs to one facility: its geometry, sources, records, extras, policy links."""
+        return URIRef("/".join([str(self.facility(facility_id)), *(_segment(str(s)) for s in steps)]))
+
+    def geometry(self, facility_id: str) -> URIRef:
+        """The GeoSPARQL geometry of a facility's stated coordinates."""
+        return self.facility_part(facility_id, "geometry")
+
+    def facility_policy_link(self, facility_id: str, policy_id: str) -> URIRef:
+        """The qualified link between a facility and one instrument (stated, derived or both)."""
+        return self.facility_part(facility_id, "policy", policy_id)
+
+    def rule_context(self, code: str, stages: tuple[str, ...]) -> URIRef:
+        """The facilities of one jurisdiction whose type runs these stages: what the derivation rule reads."""
+        return URIRef(f"{self.base}context/{_segment(code)}/{_segment('+'.join(stages))}")
+
+    def context_policy_link(self, code: str, stages: tuple[str, ...], policy_id: str) -> URIRef:
+        """A derived link from a rule context to one instrument."""
+        return URIRef(f"{self.rule_context(code, stages)}/policy/{_segment(policy_id)}")
+
+    def profile(self, profile_id: str) -> URIRef:
+        """A stated jurisdiction profile (a record of a content root's ``countries/``)."""
+        return URIRef(f"{self.base}profile/{_segment(profile_id)}")
+
+    def profile_part(self, profile_id: str, *steps: str) -> URIRef:
+        """A node that belongs to one stated profile: its source record, its extra fields."""
+        return URIRef("/".join([str(self.profile(profile_id)), *(_segment(s) for s in steps)]))
+
+    def facility_id(self, iri: str) -> str | None:
+        """The id of the facility a node belongs to, or None for any other IRI."""
+        prefix = f"{self.base}facility/"
+        if not iri.startswith(prefix):
+            return None
+        return unquote(iri[len(prefix):].split("/", 1)[0])
+
     def dataset(self) -> URIRef:
         return URIRef(f"{self.base}dataset")
 

@@ -474,6 +474,8 @@ def records_from_triples(triples: Iterable[Triple], minter: Minter | None = None
     for source in sorted(index.subjects_of_type(CCUS.SourceRecord)):
         lang = str(_first(index.objects(source, DCTERMS.language)) or "en")
         policy = URIRef(str(source).rsplit("/record/", 1)[0])
+        if CCUS.Policy not in index.objects(policy, RDF.type):
+            continue  # a facility's record: kg.facilities.facilities_from_triples rebuilds those
         pid = str(_first(index.objects(policy, DCTERMS.identifier)) or minter.policy_id(policy))
         out[(pid, lang)] = unmap(index, policy, lang, minter)
     return out

@@ -116,6 +116,43 @@ class CCUS(DefinedNamespace):
     extra: URIRef
     fieldPath: URIRef
     value: URIRef
+    # facilities, their links to the instruments that govern them, and stated jurisdiction profiles
+    Facility: URIRef
+    FacilityType: URIRef
+    FacilityStatus: URIRef
+    Sector: URIRef
+    FacilityPolicyLink: URIRef
+    RuleContext: URIRef
+    ruleContext: URIRef
+    stage: URIRef
+    JurisdictionProfile: URIRef
+    facilityType: URIRef
+    facilityTypeLabel: URIRef
+    facilityStatus: URIRef
+    facilityStatusLabel: URIRef
+    facilitySector: URIRef
+    facilitySectorLabel: URIRef
+    fateOfCarbon: URIRef
+    capacity: URIRef
+    capacityRaw: URIRef
+    estimatedCapacity: URIRef
+    operatorName: URIRef
+    partnerName: URIRef
+    announcementYear: URIRef
+    fidYear: URIRef
+    operationYear: URIRef
+    suspensionYear: URIRef
+    link: URIRef
+    coordinatePrecision: URIRef
+    relatedPolicy: URIRef
+    policyLink: URIRef
+    instrument: URIRef
+    basis: URIRef
+    derivationRule: URIRef
+    reason: URIRef
+    inForceFrom: URIRef
+    inForceUntil: URIRef
+    profileOf: URIRef
 
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -123,6 +160,8 @@ SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+SF = Namespace("http://www.opengis.net/ont/sf#")
 SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # the /sparql service description
 FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C IRIs of result and RDF formats
@@ -136,6 +175,11 @@ STATUS = Namespace(ONTOLOGY_IRI + "/status/")
 CATEGORY = Namespace(ONTOLOGY_IRI + "/category/")
 LEGAL_WEIGHT = Namespace(ONTOLOGY_IRI + "/legal-weight/")
 REVIEW_STATUS = Namespace(ONTOLOGY_IRI + "/review-status/")
+FACILITY_TYPE = Namespace(ONTOLOGY_IRI + "/facility-type/")
+FACILITY_STATUS = Namespace(ONTOLOGY_IRI + "/facility-status/")
+SECTOR = Namespace(ONTOLOGY_IRI + "/sector/")
+# The rules by which the tool derives what no record states (facility -> governing instrument), as prov:Plan.
+RULE = Namespace(ONTOLOGY_IRI + "/rule/")
 
 # SHACL shapes (ontology/shapes.ttl) and the validation-only helper terms they read.
 SHAPES = Namespace(ONTOLOGY_IRI + "/shapes#")
@@ -164,6 +208,9 @@ SCHEMES: dict[str, Namespace] = {
     "category": CATEGORY,
     "legal-weight": LEGAL_WEIGHT,
     "review-status": REVIEW_STATUS,
+    "facility-type": FACILITY_TYPE,
+    "facility-status": FACILITY_STATUS,
+    "sector": SECTOR,
 }
 
 
@@ -187,6 +234,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "ccus-lw": str(LEGAL_WEIGHT),
         "ccus-rs": str(REVIEW_STATUS),
         "ccus-sh": str(SHAPES),
+
         "dcat": str(DCAT),
         "dcterms": str(DCTERMS),
         "eli": str(ELI),
@@ -216,8 +264,11 @@ __all__ = [
     "DIMENSION",
     "ELI",
     "EU_COUNTRY",
+    "FACILITY_STATUS",
+    "FACILITY_TYPE",
     "FOAF",
     "FORMATS",
+    "GEO",
     "IANA_MEDIA_TYPES",
     "LEGAL_WEIGHT",
     "ONTOLOGY_IRI",
@@ -226,9 +277,12 @@ __all__ = [
     "RDF",
     "RDFS",
     "REVIEW_STATUS",
+    "RULE",
     "SCHEMA",
     "SCHEMES",
     "SD",
+    "SECTOR",
+    "SF",
     "SH",
     "SHAPES",
     "SHAPES_IRI",

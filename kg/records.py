@@ -124,6 +124,10 @@ GROUPS = frozenset(
     | {f"analysis.{d}" for d in DIMENSIONS}
 )
 
+# A content root's folders: policies, facilities and stated country profiles. When policies lie flat at the
+# top of a folder that also holds facilities/ or countries/, the policy loader skips those two.
+RESERVED_FOLDERS = frozenset({"facilities", "countries"})
+
 T = TypeVar("T")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -162,6 +166,8 @@ class Corpus:
     records: list[Record] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    facilities: list[Record] = field(default_factory=list)  # filled by kg.facilities.load_landscape
+    countries: list[Record] = field(default_factory=list)  # stated jurisdiction profiles
 
     def policies(self) -> dict[str, list[Record]]:
         """Records grouped by id: one policy, one record per language."""
@@ -169,6 +175,28 @@ class Corpus:
         for record in self.records:
             out.setdefault(record.id, []).append(record)
         return out
+
+
+@dataclass(frozen=True)
+class ContentRoot:
+    """Where a content root keeps each kind of record (None: it holds none of that kind)."""
+
+    root: Path
+    policies: Path
+    facilities: Path | None = None
+    countries: Path | None = None
+
+
+def content_root(root: Path) -> ContentRoot:
+    """The folders of a content root: ``policies/``, ``facilities/``, ``countries/`` (each flat or by
+    language), or policies flat at the top beside ``facilities/`` and ``countries/``, or policies only."""
+    root = Path(root)
+    policies = root / "policies"
+
+    def folder(name: str) -> Path | None:
+        return root / name if (root / name).is_dir() else None
+
+    return ContentRoot(root, policies if policies.is_dir() else root, folder("facilities"), folder("countries"))
 
 
 def is_language_folder(name: str) -> bool:
@@ -193,10 +221,10 @@ RESERVED_FOLDERS = frozenset({"facilities", "countries"})
 
 def record_paths(root: Path) -> list[str]:
     """The record files below root as plain strings, in path order (see :func:`scan`)."""
-    return scan(root)[0]
+    return scan(root, require=False)[0]
 
 
-def scan(root: Path) -> tuple[list[str], list[Finding]]:
+def scan(root: Path, require: bool = True) -> tuple[list[str], list[Finding]]:
     """Every ``*.md`` below root in path order, and what stopped the listing anywhere.
 
     os.walk and a sort on tuples: sorting 100k Path objects costs seconds, and
@@ -243,14 +271,14 @@ def scan(root: Path) -> tuple[list[str], list[Finding]]:
             if name.endswith(".md") and name.lower() != "readme.md":
                 found.append(((*parts, name), os.path.join(folder, name)))
     found.sort()
-    if not found and not problems:
+    if require and not found and not problems:
         raise RecordError(f"{root}: no record files (*.md) found: nothing to build")
     return [path for _, path in found], problems
 
 
 def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) -> Corpus:
     """Read every record under ``root``; problems become findings, not exceptions."""
-    root = check_root(root)
+    root = content_root(check_root(root)).policies
     corpus = Corpus(root=root)
     loaded: list[Record] = []
     names, corpus.findings = scan(root)
@@ -696,13 +724,16 @@ __all__ = [
     "MILESTONE_TYPES",
     "REGULATORY",
     "RELATIONS",
+    "RESERVED_FOLDERS",
     "SCHEMA",
     "SOURCE_FIELDS",
     "START_MILESTONES",
+    "ContentRoot",
     "Corpus",
     "Kind",
     "Record",
     "check_root",
+    "content_root",
     "duplicate_finding",
     "field_line",
     "first_versions",

@@ -22,6 +22,8 @@ from kg import pages
 from kg.build import KnowledgeGraph
 from kg.errors import DataError, QueryError
 from kg.export import MEDIA_TYPES, SUFFIX, ntriples, serialize
+from kg.landscape import scopes
+from kg.landscape_pages import LandscapePages
 from kg.lineage import Lineage
 from kg.linked_data import LinkedData
 from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, FORMATS, RDF, SD, VOID, XSD
@@ -123,6 +125,7 @@ class App:
         self._lock = threading.Lock()
         self._pending = threading.BoundedSemaphore(max_pending)
         self.site = pages.Site(kg, self.describe, catalogue(), Lineage.from_source(OxigraphSource(self.store)))
+        self.landscape = LandscapePages(kg, self.site.lineage, scopes(OxigraphSource(self.store)))
         self.linked = LinkedData(kg, self.site, self.describe, self.triple_count)  # kg.linked_data: IRIs, VoID, dumps
         setup = Setup(data=data, graph=str(kg.minter.graph()), extra=schemes, base=self.base, max_rows=max_rows,
                       max_memory=max_memory, max_reply=max(16 * MB, max_memory // 4),
@@ -190,6 +193,9 @@ class App:
             return self.dereference(path[len("/id/"):], accept)
         if path.startswith("/doc/"):
             return self.document(path[len("/doc/"):])
+        if path.startswith(("/facility/", "/jurisdiction/")) or path == "/map":
+            page = self.landscape.route(path, params)
+            return self._html(page) if page is not None else self._404()
         return self._404()
 
     def preflight(self, allowed: str, headers: dict[str, str]) -> Response:

@@ -32,6 +32,7 @@ from rdflib.term import Node
 
 from kg.errors import Finding, OntologyError, Severity, severity_counts
 from kg.export import load_oxigraph
+from kg.geo import outside_triples
 from kg.iris import Minter
 from kg.jurisdictions import resolve
 from kg.mapping import (
@@ -158,10 +159,11 @@ def validate(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
     """Validate the stated graph of a corpus; loading problems join the report."""
     minter = minter or Minter()
     per_record_shapes, cross_shapes = _split_shapes(shapes_graph())
-    locator = Locator(corpus.policies(), mapped.stated, minter)
+    locator = Locator(corpus.policies(), mapped.stated, minter, by_id(corpus.facilities))
     vocab = vocabularies().graph
     results: list[Result] = []
-    for data in _record_graphs(mapped.stated, minter, per_record):
+    stated = [*mapped.stated, *outside_triples(corpus.facilities, minter)] if corpus.facilities else mapped.stated
+    for data in _record_graphs(stated, minter, per_record):
         results.extend(_run(data, vocab, per_record_shapes, locator))
     lineage = Graph()
     for s, p, o in mapped.stated:
@@ -279,9 +281,11 @@ class Locator:
     them); ``stated`` is read only when a finding sits on a shared node.
     """
 
-    def __init__(self, records: Mapping[str, list[Record]], stated: Iterable[Triple], minter: Minter):
+    def __init__(self, records: Mapping[str, list[Record]], stated: Iterable[Triple], minter: Minter,
+                 facilities: Mapping[str, list[Record]] | None = None):
         self.minter = minter
         self.records = records
+        self.facilities = facilities or {}
         self._stated: Iterable[Triple] | None = stated
         self._listing: dict[Node, list[str]] | None = None
 
@@ -301,7 +305,7 @@ class Locator:
     def finding(self, focus: Node, path: Node | None, value: Node | None, severity: Severity,
                 message: str, rule: str) -> Finding:
         pid, base, node_kind = self._owner(focus)
-        records = self.records.get(pid or "", [])
+        records = (self.facilities if node_kind.startswith("facility") else self.records).get(pid or "", [])
         record = _pick(records, value)
         dotted = self._field(node_kind, base, path, value, record, focus)
         text = self._message(dotted, message)
@@ -314,6 +318,9 @@ class Locator:
 
     def _owner(self, focus: Node) -> tuple[str | None, str, str]:
         text = str(focus)
+        fid = self.minter.facility_id(text)
+        if fid is not None:
+            return fid, "", "facility-geometry" if text.endswith("/geometry") else "facility"
         prefix = self.minter.base + "policy/"
         if text.startswith(prefix):
             pid, _, rest = text[len(prefix):].partition("/")
@@ -336,6 +343,8 @@ class Locator:
 
     def _field(self, kind: str, base: str, path: Node | None, value: Node | None,
                record: Record | None, focus: Node) -> str:
+        if kind.startswith("facility"):
+            return _facility_field(kind, path, value, record, self.minter)
         if kind == "assessment":
             key = _ASSESSMENT_FIELDS.get(path, "") if path is not None else ""
             return f"{base}.{key}" if key else base
@@ -372,6 +381,30 @@ class Locator:
         if not dotted:
             return message
         return f"{dotted} {message}"
+
+
+def _facility_field(kind: str, path: Node | None, value: Node | None, record: Record | None,
+                    minter: Minter) -> str:
+    """The dotted field of a facility record a SHACL result on the facility or its geometry is about."""
+    from kg.facilities import FACILITY_FIELDS
+
+    if kind == "facility-geometry":
+        return {SCHEMA.latitude: "coordinates[0]", SCHEMA.longitude: "coordinates[1]"}.get(path, "coordinates")
+    dotted = FACILITY_FIELDS.get(path, "") if path is not None else ""
+    if dotted == "relatedPolicies" and isinstance(value, URIRef) and record is not None:
+        items = record.get(dotted)
+        target = minter.policy_id(str(value))
+        if isinstance(items, list) and target in items:
+            return f"{dotted}[{items.index(target)}]"
+    return dotted
+
+
+def by_id(records: Iterable[Record]) -> dict[str, list[Record]]:
+    """Records grouped by id (the facilities of a corpus, for the Locator)."""
+    out: dict[str, list[Record]] = {}
+    for record in records:
+        out.setdefault(record.id, []).append(record)
+    return out
 
 
 def _pick(records: list[Record], value: Node | None) -> Record | None:
@@ -648,8 +681,9 @@ def validate_fast(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
                   load_findings: Sequence[Finding] = ()) -> Report:
     """The same findings as :func:`validate`, from SPARQL over an embedded Oxigraph store."""
     minter = minter or Minter()
-    locator = Locator(corpus.policies(), mapped.stated, minter)
-    ordered = unique_results(check_results(mapped.stated, locator, minter))
+    locator = Locator(corpus.policies(), mapped.stated, minter, by_id(corpus.facilities))
+    stated = [*mapped.stated, *outside_triples(corpus.facilities, minter)] if corpus.facilities else mapped.stated
+    ordered = unique_results(check_results(stated, locator, minter))
     findings = sorted([*load_findings, *(r.finding for r in ordered)], key=finding_order)
     return Report(findings=findings, results=ordered)
 

@@ -79,6 +79,20 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, ...]]]] = {
         ("gb-energy-act-2008", "not verified", "draft"), ("no-storage-2010", "audit due", "2025-01-01"),
         ("no-storage-2014", "AI-authored", "Gemini Intelligence"), ("no-storage-2014", "not verified", "unverified")]),
     "strong-claims-weak-evidence": ({}, [("gb-energy-act-2008", "strategic", "90"), ("no-storage-2010", "mrv", "80")]),
+    "instrument-scope": ({"jurisdiction": "NO"}, [("no-storage-2010", "NO", "Storage", "liability_transfer"),
+                                                  ("no-storage-2014", "NO", "Storage", "financial_assurance")]),
+    "pillar-coverage": ({}, [("CA-AB", "liability_transfer", "1", "ca-ab-ccs-2010"),
+                             ("CA-AB", "pore_space_rights", "1", "ca-ab-ccs-2010"),
+                             ("GB", "liability_transfer", "1", "gb-energy-act-2008"),
+                             ("GB", "pore_space_rights", "1", "gb-energy-act-2008"),
+                             ("NO", "financial_assurance", "1", "no-storage-2014"),
+                             ("NO", "liability_transfer", "1", "no-storage-2010")]),
+    # This fixture has no facilities: the facility queries' exact rows are asserted on a content root with
+    # facilities, on both engines, in tests/test_landscape.py.
+    "facility-policies": ({"id": "no-facility", "date": "2024-01-01"}, []),
+    "facilities-by-policy": ({"policy": "no-storage-2014"}, []),
+    "operating-capacity": ({}, []),
+    "link-disagreements": ({}, []),
 }
 
 # The typed legal relationships, on the corpus of tests/fixtures/relations (see test_in_force.py).

@@ -25,6 +25,7 @@ from kg.records import load_corpus
 from kg.validation import cluster_keys, validate, validate_fast
 
 from .conftest import REFERENCE_COPY, ROOT, minimal_record, write_record
+from .fixtures_landscape import facility
 
 M = Minter()
 V, W = Severity.VIOLATION, Severity.WARNING
@@ -192,6 +193,21 @@ PASSING: dict[str, list[dict[str, Any]]] = {
     "NearDuplicateCluster": [rec(evolution={"clusters": ["EU ETS", "Net Zero Strategy 2021"]}),
                              rec("no-b-2015", evolution={"clusters": ["UK ETS", "Net Zero Strategy 2050"]})],
 }
+# Facility shapes: records in a content root's facilities/ folder.
+CASES.update({
+    "Facility-capacity": ({"facilities": [facility(capacity=-1.0)]}, ("facilities/no-f.md", "capacity", V)),
+    "Facility-estimatedCapacity": ({"facilities": [facility(estimatedCapacity=-2.0)]},
+                                   ("facilities/no-f.md", "estimatedCapacity", V)),
+    "Geometry-latitude": ({"facilities": [facility(coordinates=[95.0, 10.0])]},
+                          ("facilities/no-f.md", "coordinates[0]", V)),
+    "Geometry-longitude": ({"facilities": [facility(coordinates=[59.0, 190.0])]},
+                           ("facilities/no-f.md", "coordinates[1]", V)),
+    "InsideCountry": ({"facilities": [facility(coordinates=[40.0, -100.0])]}, ("facilities/no-f.md", "coordinates", W)),
+    "RelatedPolicyExists": ({"facilities": [facility(relatedPolicies=["no-ghost-2000"])]},
+                            ("facilities/no-f.md", "relatedPolicies[0]", V)),
+    "YearsInOrder": ({"facilities": [facility(announcement="2010", operation="2005")]},
+                     ("facilities/no-f.md", "operation", V)),
+})
 
 
 def constraint_shapes() -> set[str]:

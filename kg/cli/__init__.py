@@ -12,6 +12,7 @@ from kg import __version__
 
 from .build_cmd import build_command, export_command
 from .lineage_cmd import analyze_command, in_force_command, lineage_command
+from .profile_cmd import profile_command
 from .push_cmd import push_command
 from .query_cmd import query_command
 from .serve_cmd import serve_command
@@ -36,5 +37,6 @@ main.add_command(push_command)
 main.add_command(lineage_command)
 main.add_command(in_force_command)
 main.add_command(analyze_command)
+main.add_command(profile_command)
 
 __all__ = ["main"]

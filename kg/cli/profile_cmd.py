@@ -1,0 +1,70 @@
+"""`ccus-kg profile`: a jurisdiction's coverage of the seven regulatory pillars on a day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from kg.errors import QueryError
+from kg.export import write_atomic
+from kg.jurisdictions import resolve
+from kg.landscape import profile, scopes, timeline
+from kg.landscape_drawing import coverage_svg
+from kg.lineage import Lineage
+from kg.store import StoreSpec, open_store
+
+from .common import base_option, handle_errors, out, print_json, seeds_option, store_option
+from .lineage_cmd import _day
+
+
+@click.command("profile")
+@click.option("--country", required=True, metavar="NAME|ISO",
+              help="The jurisdiction: a name in any language or an ISO 3166 code (EU for the Union).")
+@click.option("--date", "on", required=True, metavar="YYYY-MM-DD", help="The day asked about.")
+@seeds_option
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--svg", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also draw the coverage on 1 January of each year, from the first instrument to --date, "
+                   "as SVG here (drawn locally, no network).")
+@base_option
+@handle_errors
+def profile_command(country: str, on: str, seeds: Path, store: StoreSpec, fmt: str, svg: Path | None,
+                    base: str) -> None:
+    """Which of the seven regulatory pillars a jurisdiction covers on a day, and by which instruments.
+
+    A pillar is covered when an instrument of the jurisdiction, or of one
+    above it (the country of a state, the EU for a member state), is in force
+    that day (the rule of `ccus-kg in-force`) and its record addresses the
+    pillar (a non-empty regulatory.<pillar> text). The instruments are the
+    evidence. Stated profiles (a content root's countries/) are compared with
+    this by `ccus-kg validate`.
+
+    Example: ccus-kg profile --country NO --date 2024-01-01 --format json
+    """
+    day = _day(on)
+    if not day:
+        raise QueryError(f"--date '{on}' is not a real date YYYY-MM-DD")
+    found = resolve(country)
+    if found is None:
+        raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
+    source = open_store(store, seeds, base)
+    lineage, scope = Lineage.from_source(source), scopes(source)
+    answer = profile(lineage, scope, found.code, day)
+    if svg is not None:
+        starts = [span[0] for pid in lineage.policies if (span := lineage.interval(pid)) is not None]
+        first = int(min(starts, default=day)[:4])
+        write_atomic(svg, coverage_svg(timeline(lineage, scope, found.code, range(first, int(day[:4]) + 1))))
+    if fmt == "json":
+        print_json(answer)
+        return
+    table = Table(title=f"Regulatory pillars of {found.code} on {day}")
+    for column in ("pillar", "covered", "instruments in force"):
+        table.add_column(column)
+    for pillar, item in answer["pillars"].items():
+        table.add_row(pillar, "yes" if item["covered"] else "no", escape(", ".join(item["instruments"]) or "-"))
+    out.print(table)
