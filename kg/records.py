@@ -278,10 +278,12 @@ def scan(root: Path, require: bool = True) -> tuple[list[str], list[Finding]]:
 
 def load_corpus(root: Path, progress: Callable[[int, int], None] | None = None) -> Corpus:
     """Read every record under ``root``; problems become findings, not exceptions."""
-    root = content_root(check_root(root)).policies
+    content = content_root(check_root(root))
+    root = content.policies
     corpus = Corpus(root=root)
     loaded: list[Record] = []
-    names, corpus.findings = scan(root)
+    # a content root of facilities or profiles alone is not empty
+    names, corpus.findings = scan(root, require=content.facilities is None and content.countries is None)
     paths = [Path(name) for name in names]
     for done, path in enumerate(paths, start=1):
         corpus.files += 1

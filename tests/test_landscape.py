@@ -232,12 +232,17 @@ def test_derived_links_for_shipped_facilities() -> None:
     kg = load(SEEDS)
     deriver = _deriver(kg)
     assert [d.policy for d in deriver.on(_record(kg, "no-sleipner"), "2024-01-01")] == [
-        "no-co2-storage-regulations-2014"]
-    assert [d.policy for d in deriver.on(_record(kg, "no-sleipner"), "2014-01-01")] == []
+        "no-co2-storage-regulations-2014", "no-co2-tax-petroleum-act-1990",
+        "no-pollution-regulations-co2-storage-amendment-2014"]
+    assert [d.policy for d in deriver.on(_record(kg, "no-sleipner"), "2014-01-01")] == [
+        "no-co2-tax-petroleum-act-1990"]  # the storage regulations came in December 2014
     assert [d.policy for d in deriver.on(_record(kg, "us-century-plant"), "2024-01-01")] == [
-        "us-45q-ira-2022", "us-epa-class-vi-rule-2010", "us-epa-ghgrp-subpart-rr-2010", "us-iija-ccus-2021"]
+        "us-45q-arrta-2009", "us-45q-bba-2018", "us-45q-begin-construction-notice-2020", "us-45q-eiea-2008",
+        "us-45q-final-regulations-2021", "us-45q-ira-2022", "us-45q-partnership-safe-harbor-2020",
+        "us-45q-tcdtra-2020", "us-epa-class-vi-rule-2010", "us-epa-ghgrp-subpart-rr-2010", "us-iija-ccus-2021"]
     assert [d.policy for d in deriver.on(_record(kg, "us-century-plant"), "2019-01-01")] == [
-        "us-45q-bba-2018", "us-epa-class-vi-rule-2010", "us-epa-ghgrp-subpart-rr-2010"]
+        "us-45q-arrta-2009", "us-45q-bba-2018", "us-45q-eiea-2008", "us-epa-class-vi-rule-2010",
+        "us-epa-ghgrp-subpart-rr-2010"]
 
 
 def test_links_carry_their_basis_rule_and_days(land: KnowledgeGraph) -> None:
