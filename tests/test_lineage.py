@@ -143,7 +143,8 @@ def test_in_force_milestones_and_statuses(lineage: Lineage) -> None:
 
 def sparql_in_force(source: object, day: str, jurisdiction: str | None = None) -> list[str]:
     params = {"date": day, **({"jurisdiction": jurisdiction} if jurisdiction else {})}
-    return [str(row["id"]) for row in run(source, "in-force", params).dicts()]  # type: ignore[arg-type]
+    rows = run(source, "in-force", params).dicts()  # type: ignore[arg-type]
+    return list(dict.fromkeys(str(row["id"]) for row in rows))  # one row per amendment in force: each id once
 
 
 def test_in_force_query_agrees_on_every_date_of_the_grid(folder: Path, lineage: Lineage,
