@@ -74,7 +74,24 @@ VIRTUOSO_DIFFERS = {
     # ?statusName from an OPTIONAL property path, crashes Virtuoso's SPARQL compiler (a 400 "Internal
     # error"), whatever the values: a valid query Virtuoso cannot run.
     "policies-by-jurisdiction": "SPARQL compiler: Internal error: ssg_print_rvr_fixed_val",
+    # The relation queries bind the instrument asked about in a subquery under an outer SELECT written
+    # without the optional WHERE keyword (SPARQL 1.1 allows it); Virtuoso 7.2.5 rejects that syntax.
+    "amendment-history": "Virtuoso 37000 Error SQ074",
+    "as-amended": "Virtuoso 37000 Error SQ074",
+    "implementing-instruments": "Virtuoso 37000 Error SQ074",
+    "transpositions": "Virtuoso 37000 Error SQ074",
+    # Two facility queries make Virtuoso's optimizer fail ("Bad dfe in sqlo_place_exp"), a bug it asks to
+    # have reported.
+    "facilities-by-policy": "Virtuoso 37000 Error SQ156: Internal Optimized compiler error",
+    "facility-policies": "Virtuoso 37000 Error SQ156: Internal Optimized compiler error",
+    # xsd:boolean results come back as the integers 1 and 0.
+    "lineage-nodes": "booleans as integers",
 }
+
+
+def virtuoso_booleans(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """What Virtuoso answers for rows holding xsd:boolean values: 1 and 0 for true and false."""
+    return [tuple({"true": "1", "false": "0"}.get(v, v) for v in row) for row in rows]
 
 
 @pytest.fixture(scope="module")
@@ -162,8 +179,12 @@ def compare_catalogue(url: str, seeds: Path, embedded: Path, differs: dict[str, 
         assert answer(oxigraph, name) == expected, name
         if name not in differs:
             assert answer(remote, name) == expected, name
+        elif differs[name] == "first seven columns":
+            assert [r[:7] for r in answer(remote, name)] == [r[:7] for r in expected] != answer(remote, name), name
+        elif differs[name] == "booleans as integers":
+            assert answer(remote, name) == virtuoso_booleans(expected) != expected, name
         elif isinstance(differs[name], str):
-            with pytest.raises(QueryError, match=str(differs[name])):
+            with pytest.raises((QueryError, StoreError), match=str(differs[name])):
                 answer(remote, name)
         else:
             assert answer(remote, name) == differs[name] != expected, name
@@ -177,15 +198,18 @@ def test_push_then_every_named_query_answers_as_on_rdflib_and_oxigraph(virtuoso:
     assert result.exit_code == 0, result.output
     sent = dataset_ntriples(load(corpus)).count(b"\n")  # the data and the SKOS schemes
     assert f"pushed {sent} triples into <{GRAPH}> at {store(virtuoso)}" in result.stdout
-    assert compare_catalogue(virtuoso, corpus, tmp_path / "store", VIRTUOSO_DIFFERS) == len(catalogue())  # all answer
+    # every query but the relation and facility ones (the query corpus has no typed links or facilities)
+    assert compare_catalogue(virtuoso, corpus, tmp_path / "store", VIRTUOSO_DIFFERS) == 23
 
 
 def test_shipped_seeds_answer_as_on_rdflib_and_oxigraph(virtuoso: str, tmp_path: Path) -> None:
     result = push_cli(virtuoso, SEEDS)
     assert result.exit_code == 0, result.output
-    differs = {"policies-by-jurisdiction": VIRTUOSO_DIFFERS["policies-by-jurisdiction"]}
+    # On the seeds Virtuoso also computes lineage-nodes' mayBeInForce wrongly (0) for some records without
+    # an issue date; the other columns agree.
+    differs = {**VIRTUOSO_DIFFERS, "lineage-nodes": "first seven columns"}
     answered = compare_catalogue(virtuoso, SEEDS, tmp_path / "store", differs, example_rows)
-    assert answered == 18  # all but cluster-members, dangling-references and strong-claims-weak-evidence
+    assert answered == 28  # of 31: all but cluster-members, dangling-references and strong-claims-weak-evidence
 
 
 def test_pushing_twice_leaves_exactly_the_triples_sent(virtuoso: str, corpus: Path, tmp_path: Path,
