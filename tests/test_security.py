@@ -90,10 +90,15 @@ def raw(url: str, data: bytes, timeout: float = 10) -> bytes:
     (as a careful client does); return everything it answers until it closes or goes quiet."""
     host, port = urllib.parse.urlsplit(url).netloc.split(":")
     with socket.create_connection((host, int(port)), timeout=timeout) as sock:
-        for start in range(0, len(data), 1024):
-            if select.select([sock], [], [], 0.002)[0]:
-                break
-            sock.sendall(data[start:start + 1024])
+        try:
+            for start in range(0, len(data), 1024):
+                # a server that has refused the request answers first: give it time to (a loaded machine
+                # is slow), so that the client stops sending before the server closes the connection
+                if select.select([sock], [], [], 0.02 if start else 0.002)[0]:
+                    break
+                sock.sendall(data[start:start + 1024])
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the server closed while we were still sending: read what it answered
         chunks = []
         sock.settimeout(1.0)
         try:
@@ -102,7 +107,7 @@ def raw(url: str, data: bytes, timeout: float = 10) -> bytes:
                 if not chunk:
                     break
                 chunks.append(chunk)
-        except TimeoutError:
+        except (TimeoutError, ConnectionResetError):
             pass
     return b"".join(chunks)
 
