@@ -532,6 +532,7 @@ class CompiledCheck:
     component: Node
     cross: bool = False  # a cross-record shape: it reads other policies' triples
     classes: tuple[str, ...] | None = None  # its focus nodes are instances of these, when all targets are classes
+    datatype: Node | None = None  # a sh:datatype check: rows of this datatype are confirmed ill-typed in Python
 
 
 def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
@@ -605,8 +606,11 @@ def _property_checks(shapes: Graph, prop: Node, targets: list[str]) -> list[Comp
                         f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v__) > {int(value)})")
     value = shapes.value(prop, SH.datatype)
     if value is not None:
+        if value not in _DATATYPES:
+            raise OntologyError(f"property shape {prop}: sh:datatype {value} is not compiled to SPARQL")
         add("Datatype", f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
-                        f"FILTER(!isLiteral(?value) || DATATYPE(?value) != <{value}>) }}")
+                        f"FILTER(!isLiteral(?value) || DATATYPE(?value) != <{value}>{_not_surely_valid(value)}) }}")
+        checks[-1] = dataclasses.replace(checks[-1], datatype=value)
     value = shapes.value(prop, SH.pattern)
     if value is not None:
         add("Pattern", f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
@@ -618,9 +622,36 @@ def _property_checks(shapes: Graph, prop: Node, targets: list[str]) -> list[Comp
     for kind, op in (("minInclusive", "<"), ("maxInclusive", ">")):
         value = shapes.value(prop, SH[kind])
         if value is not None:
+            # An incomparable value ("fifty"^^xsd:integer) fails too: the comparison's error counts as false.
+            test = f"?value {'>=' if op == '<' else '<='} {value.n3()}"
             add(kind[0].upper() + kind[1:], f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
-                                            f"FILTER(!(?value {'>=' if op == '<' else '<='} {value.n3()})) }}")
+                                            f"FILTER(!COALESCE({test}, false)) }}")
     return checks
+
+
+# sh:datatype also fails an ill-typed literal ("2022-02-30"^^xsd:date). The SPARQL keeps every value that
+# is not surely well typed (not in this simple lexical form, or not the same after a cast), and Python
+# decides those few with rdflib's parser, the one pySHACL uses, so the two engines agree on any literal.
+# None: no lexical check (strings; xsd:gYear, which rdflib and so pySHACL do not parse).
+_DATATYPES: dict[Node, str | None] = {
+    XSD.string: None, RDF.langString: None, XSD.gYear: None,
+    XSD.date: "^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}$",
+    XSD.integer: "^-?[0-9]+$",
+    XSD.boolean: "^(true|false)$",
+}
+
+
+def _not_surely_valid(datatype: Node) -> str:
+    simple = _DATATYPES[datatype]
+    if simple is None:
+        return ""
+    return (f" || !REGEX(STR(?value), {Literal(simple).n3()})"
+            f" || !COALESCE(STR(<{datatype}>(STR(?value))) = STR(?value), false)")
+
+
+def _well_typed(value: Node, datatype: Node) -> bool:
+    """What pySHACL's sh:datatype accepts for a literal of that datatype: rdflib parses its lexical form."""
+    return isinstance(value, Literal) and value.datatype == datatype and value.ill_typed is not True
 
 
 def _sparql_check(shapes: Graph, shape: Node, constraint: Node, targets: list[str]) -> CompiledCheck:
@@ -720,8 +751,13 @@ def cluster_key_triples(label: Triple) -> list[Triple]:
 
 
 def unique_results(results: Iterable[Result]) -> list[Result]:
-    """One result per (finding, focus, path, value), in report order."""
-    unique = {(r.finding, r.focus, r.path, r.value): r for r in results}
+    """One result per (finding, focus, path, value), in report order.
+
+    When two constraints of a shape fail one value ("fifty"^^xsd:integer fails sh:datatype and
+    sh:minInclusive), the same component is kept whichever engine ran and in whatever order.
+    """
+    ranked = sorted(results, key=lambda r: str(r.component or ""), reverse=True)
+    unique = {(r.finding, r.focus, r.path, r.value): r for r in ranked}
     return sorted(unique.values(), key=lambda r: finding_order(r.finding))
 
 
@@ -737,6 +773,8 @@ def _run_checks(store: ox.Store, locator: Locator, checks: Sequence[CompiledChec
             names = {v: _rdf(row[v]) for v in ("this", "path", "value") if _has(row, v)}
             focus = names["this"]
             if keep is not None and not keep(check.cross, focus):
+                continue
+            if check.datatype is not None and _well_typed(names.get("value"), check.datatype):
                 continue
             path = names.get("path", check.path)
             value = names.get("value", focus if check.component == SH.SPARQLConstraintComponent else None)
