@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from kg.errors import Finding, OntologyError, Severity, severity_counts
 from kg.export import load_oxigraph
-from kg.iris import Minter
+from kg.iris import Minter, rule_iri
 from kg.jurisdictions import resolve
 from kg.mapping import (
     ASSESSMENT_TEXT,
@@ -480,31 +480,43 @@ def finding_order(finding: Finding) -> tuple[str, int, str, str, str, str, str]:
 
 
 def report_triples(report: Report, minter: Minter | None = None) -> list[Triple]:
-    """The standard sh:ValidationReport, every node with a minted IRI."""
+    """The report as SHACL defines it, every node an IRI.
+
+    ``sh:conforms`` is true only when there is no result of any severity
+    (SHACL 3.6.1); the loader's findings are results too, on the policy
+    their record names (or, without an id, on an IRI minted for the file),
+    with their rule's IRI as source shape and constraint component. Results
+    follow the findings' order.
+    """
     minter = minter or Minter()
     root = minter.validation_report()
     triples: list[Triple] = [
         (root, RDF.type, SH.ValidationReport),
-        (root, SH.conforms, Literal(report.conforms)),
+        (root, SH.conforms, Literal(not report.findings)),
     ]
     severities = {v: k for k, v in SEVERITY.items()}
-    for n, result in enumerate(report.results, start=1):
+    shacl: dict[Finding, list[Result]] = {}
+    for result in reversed(report.results):
+        shacl.setdefault(result.finding, []).append(result)
+    for n, finding in enumerate(report.findings, start=1):
         node = minter.validation_result(n)
-        f = result.finding
-        triples += [
-            (root, SH.result, node),
-            (node, RDF.type, SH.ValidationResult),
-            (node, SH.focusNode, result.focus),
-            (node, SH.resultSeverity, severities[f.severity]),
-            (node, SH.sourceShape, result.shape),
-            (node, SH.resultMessage, Literal(f.message)),
-        ]
+        triples += [(root, SH.result, node), (node, RDF.type, SH.ValidationResult),
+                    (node, SH.resultSeverity, severities[finding.severity]),
+                    (node, SH.resultMessage, Literal(finding.message))]
+        results = shacl.get(finding)
+        if not results:  # a loading finding: no SHACL shape made it
+            rule = rule_iri(finding.rule)
+            focus = minter.policy(finding.record) if finding.record else minter.validation_file(finding.file)
+            triples += [(node, SH.focusNode, focus), (node, SH.sourceShape, rule),
+                        (node, SH.sourceConstraintComponent, rule)]
+            continue
+        result = results.pop()
+        triples += [(node, SH.focusNode, result.focus), (node, SH.sourceShape, result.shape),
+                    (node, SH.sourceConstraintComponent, result.component or rule_iri(finding.rule))]
         if result.path is not None:
             triples.append((node, SH.resultPath, result.path))
         if result.value is not None:
             triples.append((node, SH.value, result.value))
-        if result.component is not None:
-            triples.append((node, SH.sourceConstraintComponent, result.component))
     return triples
 
 

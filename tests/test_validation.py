@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Callable
@@ -12,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal
-from rdflib.namespace import RDFS, SH, SKOS
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from kg.build import load
 from kg.cli import main
 from kg.errors import Finding, Severity
-from kg.iris import Minter
+from kg.iris import Minter, rule_iri
 from kg.mapping import Mapped
 from kg.namespaces import CCUS, DCTERMS, SHAPES
 from kg.records import Corpus, load_corpus
@@ -376,17 +377,94 @@ def test_validate_cli_json_and_exit_codes(tmp_path: Path) -> None:
     assert "does not conform: 1 violation, 1 warning, 0 infos in 2 files" in bad.stdout
 
 
+def shacl_report(seeds: Path) -> tuple[Graph, int]:
+    result = CliRunner().invoke(main, ["validate", "--seeds", str(seeds), "--format", "ttl"])
+    return Graph().parse(data=result.stdout, format="turtle"), result.exit_code
+
+
+def result_table(g: Graph) -> list[tuple[Any, ...]]:
+    """(focus, path, severity, source shape, component) of every result, in the report's order."""
+    rows = []
+    for res in sorted(g.objects(M.validation_report(), SH.result), key=lambda n: int(str(n).rsplit("/", 1)[1])):
+        rows.append(tuple(g.value(res, p) for p in (SH.focusNode, SH.resultPath, SH.resultSeverity, SH.sourceShape,
+                                                     SH.sourceConstraintComponent)))
+    return rows
+
+
 def test_validate_ttl_is_a_shacl_report(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     write_record(seeds, rec(url=""))
-    result = CliRunner().invoke(main, ["validate", "--seeds", str(seeds), "--format", "ttl"])
-    g = Graph().parse(data=result.stdout, format="turtle")
-    report = M.validation_report()
-    assert (report, SH.conforms, Literal(True)) in g
-    (res,) = g.objects(report, SH.result)
-    assert g.value(res, SH.resultPath) == CCUS.url
-    assert g.value(res, SH.resultSeverity) == SH.Warning
-    assert g.value(res, SH.focusNode) == M.policy("no-a-2014")
+    g, code = shacl_report(seeds)
+    assert code == 0  # the exit code still follows violations only
+    # SHACL: a report with a result does not conform, whatever its severity (it said true here before).
+    assert (M.validation_report(), SH.conforms, Literal(False)) in g
+    assert result_table(g) == [(M.policy("no-a-2014"), CCUS.url, SH.Warning, SHAPES["Policy-url-present"],
+                                SH.MinCountConstraintComponent)]
+    write_record(seeds, rec(url="https://example.org/a"))
+    write_record(seeds, rec("no-b-2015", url="https://example.org/b", sources=[
+        {"url": "https://example.org/g", "title": "Gazette", "supports": ["pubDate"]}]))
+    g, code = shacl_report(seeds)
+    assert (code, list(g.objects(M.validation_report(), SH.conforms)), result_table(g)) == (0, [Literal(True)], [])
+
+
+def test_validate_ttl_includes_loading_findings_with_rule_iris(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_record(seeds, rec(url=""))
+    write_record(seeds, rec("no-b-2015", pubDate="2015/01/01"))
+    (seeds / "broken.md").write_text("---\n{ not json\n---\n", encoding="utf-8")
+    g, code = shacl_report(seeds)
+    assert code == 1
+    assert (M.validation_report(), SH.conforms, Literal(False)) in g
+    assert result_table(g) == [
+        (M.validation_file(str(seeds / "broken.md")), None, SH.Violation, SHAPES["load-front-matter"],
+         SHAPES["load-front-matter"]),
+        (M.policy("no-a-2014"), CCUS.url, SH.Warning, SHAPES["Policy-url-present"], SH.MinCountConstraintComponent),
+        (M.policy("no-b-2015"), None, SH.Violation, SHAPES["load-date"], SHAPES["load-date"])]
+    messages = sorted(str(m) for m in g.objects(None, SH.resultMessage))
+    assert "pubDate must be a real date YYYY-MM-DD, got '2015/01/01'" in messages
+    # Every node is an IRI: nothing a consumer has to skolemise.
+    assert not [t for t in g if any(isinstance(term, BNode) for term in t)]
+
+
+def loader_rules() -> set[str]:
+    """Every rule id the loader, the front-matter parser, the mapping and the build can give a finding.
+
+    Read from the source: the rule argument of each call that makes a finding, and each literal id.
+    """
+    calls = {"_finding": 3, "Problem": 2, "bad": 1, "warn": 1}
+    kinds = {"records.py": "load", "parsing.py": "load", "mapping.py": "mapping"}
+    found = set()
+    for path in sorted((ROOT / "kg").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found |= {f"ccus-kg:{kind}/{name}" for kind, name in re.findall(r'"ccus-kg:([a-z]+)/([a-z0-9-]+)"', text)}
+        kind = kinds.get(path.name)
+        if kind is None or path.parent.name != "kg":
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in calls:
+                arg = node.args[calls[node.func.id]] if len(node.args) > calls[node.func.id] else None
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(f"ccus-kg:{kind}/{arg.value}")
+            if isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple) and len(node.value.elts) == 3:
+                last = node.value.elts[2]
+                if isinstance(last, ast.Constant) and isinstance(last.value, str):
+                    found.add(f"ccus-kg:{kind}/{last.value}")
+            if isinstance(node, ast.BinOp) and isinstance(node.left, ast.Name) and node.left.id == "RULE_PREFIX" \
+                    and isinstance(node.right, ast.Constant):
+                found.add(f"ccus-kg:{kind}/{node.right.value}")
+    return found
+
+
+def test_every_loader_rule_is_an_iri_declared_with_english_and_chinese_labels() -> None:
+    rules = loader_rules()
+    assert {"ccus-kg:load/date", "ccus-kg:load/duplicate-key", "ccus-kg:load/alias", "ccus-kg:load/type",
+            "ccus-kg:mapping/unknown-field", "ccus-kg:build/cache-healed"} <= rules
+    g = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    declared = set(g.subjects(RDF.type, SHAPES.LoaderRule))
+    assert {rule_iri(r) for r in rules} == declared
+    for iri in declared | {SHAPES.LoaderRule}:
+        assert {lit.language for lit in g.objects(iri, RDFS.label)} == {"en", "zh"}, iri
+    assert rule_iri(str(SHAPES["Policy-url"])) == SHAPES["Policy-url"]
 
 
 def test_loading_problems_join_the_report(tmp_path: Path) -> None:
