@@ -23,7 +23,7 @@ from kg.iris import Minter, rule_iri
 from kg.mapping import Mapped
 from kg.namespaces import CCUS, DCTERMS, SHAPES
 from kg.records import Corpus, load_corpus
-from kg.validation import Report, cluster_keys, validate, validate_fast
+from kg.validation import Report, validate, validate_fast
 
 from .conftest import REFERENCE_COPY, ROOT, minimal_record, write_record
 
@@ -326,20 +326,41 @@ def test_reference_record_has_exactly_its_real_warnings() -> None:
     ]
 
 
-def test_cluster_keys_fold_case_punctuation_and_abbreviations() -> None:
-    def keys(name: str) -> set[str]:
-        return {k for _, k in cluster_keys(name)}
+@pytest.mark.parametrize(("first", "second", "near"), [
+    ("EU ETS", "eu-ets", True),  # one slug: one cluster with two names
+    ("Canada 2030 ERP", "Canada 2030 Emissions Reduction Plan", True),
+    ("CCS Directive", "Carbon Capture and Storage Directive", True),
+    ("Bipartisan Infrastructure Law (BIL)", "US Bipartisan Infrastructure Law", True),
+    ("Net Zero Strategy", "Net Zero Strategy (2021)", True),
+    ("中国碳市场", "碳市场", True),
+    ("North Sea Storage", "National Strategy Scheme", False),
+    ("EU ETS", "UK ETS", False),
+    ("Net Zero Strategy 2021", "Net Zero Strategy 2050", False),
+    ("中国碳市场", "美国碳市场", False),
+    ("Carbon Capture Directive", "CCS Directive", False)])
+def test_near_duplicate_names(first: str, second: str, near: bool, tmp_path: Path) -> None:
+    corpus = [rec(evolution={"clusters": [first]}), rec("no-b-2015", evolution={"clusters": [second]})]
+    found = [f for f in run_validation(tmp_path, corpus) if rule(f) == "NearDuplicateCluster"]
+    assert len(found) == (1 if near else 0)
 
-    def match(a: str, b: str) -> bool:
-        ka, kb = cluster_keys(a), cluster_keys(b)
-        full_a = {k for kind, k in ka if kind == "matchKey"}
-        full_b = {k for kind, k in kb if kind == "matchKey"}
-        return bool(full_a & keys(b)) or bool(full_b & keys(a))
 
-    assert match("EU ETS", "eu-ets")
-    assert match("Canada 2030 ERP", "Canada 2030 Emissions Reduction Plan")
-    assert match("CCS Directive", "Carbon Capture and Storage Directive")
-    assert not match("North Sea Storage", "National Strategy Scheme")
+def test_the_near_duplicate_shape_knows_the_jurisdictions_the_loader_knows() -> None:
+    """The shape holds kg.jurisdictions' names and codes itself, so any engine can run it on the dump."""
+    import pycountry
+
+    from kg.jurisdictions import _names
+
+    names = _names()
+    latin = "|".join(sorted(k for k in names if re.fullmatch(r"\w+", k) and not re.search(r"[\u3400-\u9fff]", k)))
+    chinese = "|".join(sorted((k for k in names if 2 <= len(k) <= 4 and all("\u3400" <= c <= "\u9fff" for c in k)),
+                              key=lambda k: (-len(k), k)))
+    codes = "|".join(sorted({c.alpha_2 for c in pycountry.countries} | {c.alpha_3 for c in pycountry.countries}
+                            | {"EU", "INT"}))
+    g = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    query = str(g.value(SHAPES["NearDuplicateCluster-query"], SH.select))
+    assert query.count(f'"^(?:{latin})$"') == query.count(f'"^(?:{codes})$"') == 2
+    assert query.count(f'"^({chinese}).+$"') == 2
+    assert "nameKey" not in query and "lookupKey" not in query
 
 
 def test_hub_defects_are_found(hub: Path) -> None:
