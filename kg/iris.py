@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 
 from rdflib import URIRef
 
-from kg.namespaces import DEFAULT_BASE, ONTOLOGY_IRI
+from kg.namespaces import DEFAULT_BASE, ONTOLOGY_IRI, SHAPES
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -118,6 +118,10 @@ class Minter:
     def validation_result(self, position: int) -> URIRef:
         return URIRef(f"{self.base}validation/result/{position}")
 
+    def validation_file(self, path: str) -> URIRef:
+        """The focus node of a loading finding about a file no record id is known for."""
+        return URIRef(f"{self.base}validation/file/{_segment(path)}")
+
     def graph(self) -> URIRef:
         """The named graph that TriG exports and `push` write into."""
         return URIRef(f"{self.base}graph/ccus-kg")
@@ -180,8 +184,23 @@ class Minter:
         return None if "/" in rest else unquote(rest)
 
 
+_RULE_ID = re.compile(r"ccus-kg:([a-z]+)/([a-z0-9-]+)")
+
+
+def rule_iri(rule: str) -> URIRef:
+    """The IRI of a finding's rule: a shape's IRI as it is, a loader rule ``ccus-kg:load/date`` in the shapes.
+
+    >>> rule_iri("ccus-kg:load/date")
+    rdflib.term.URIRef('https://w3id.org/ccus-kg/ontology/shapes#load-date')
+    """
+    found = _RULE_ID.fullmatch(rule)
+    if found is None:
+        return URIRef(rule)
+    return SHAPES[f"{found.group(1)}-{found.group(2)}"]
+
+
 def ontology_iri() -> URIRef:
     return URIRef(ONTOLOGY_IRI)
 
 
-__all__ = ["Minter", "ontology_iri", "slugify"]
+__all__ = ["Minter", "ontology_iri", "rule_iri", "slugify"]

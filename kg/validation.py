@@ -14,7 +14,6 @@ import dataclasses
 import itertools
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -33,8 +32,7 @@ from rdflib.term import Node
 from kg.errors import Finding, OntologyError, Severity, severity_counts
 from kg.export import load_oxigraph
 from kg.geo import outside_triples
-from kg.iris import Minter
-from kg.jurisdictions import resolve
+from kg.iris import Minter, rule_iri
 from kg.mapping import (
     ASSESSMENT_TEXT,
     CONCEPT_FIELDS,
@@ -49,9 +47,8 @@ from kg.mapping import (
 from kg.namespaces import CCUS, DCTERMS, PROV, RDF, RDFS, SCHEMA, SH, SHAPES, XSD
 from kg.records import Corpus, Record, field_line
 from kg.resources import ontology_file
-from kg.vocab import normalise, vocabularies
+from kg.vocab import vocabularies
 
-_RDFS_LABEL = str(RDFS.label)
 LISTED_PREDICATES = frozenset({CCUS.inCluster, CCUS.jurisdiction, PROV.wasAttributedTo})
 SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 # Predicates whose triples the cross-record shapes read.
@@ -172,8 +169,6 @@ def validate(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
     for s, p, o in mapped.stated:
         if p == RDFS.label and (s, RDF.type, CCUS.Cluster) in lineage:
             lineage.add((s, p, o))
-            for triple in cluster_key_triples((s, p, o)):
-                lineage.add(triple)
     results.extend(_run(lineage, vocab, cross_shapes, locator))
     ordered = unique_results(results)
     findings = sorted([*load_findings, *(r.finding for r in ordered)], key=finding_order)
@@ -417,95 +412,6 @@ def _pick(records: list[Record], value: Node | None) -> Record | None:
     return next((r for r in records if r.lang == "en"), records[0])
 
 
-_STOPWORDS = {"and", "of", "the", "for", "&", "on", "in"}
-
-
-def cluster_keys(name: str) -> set[tuple[str, str]]:
-    """Match keys of a cluster name: folded, with capitalised runs abbreviated, and its core.
-
-    The core drops what tells near-duplicates apart without making them different
-    clusters: a parenthesised part, a leading jurisdiction and a trailing year, each
-    kept as a ``qualifier`` (two names whose qualifiers of one kind differ, "EU ETS"
-    and "UK ETS", are different clusters).
-
-    >>> ("abbreviationKey", "ccsdirective") in cluster_keys("Carbon Capture and Storage Directive")
-    True
-    >>> ("matchKey", "ccsdirective") in cluster_keys("CCS Directive")
-    True
-    >>> sorted(k for k in cluster_keys("US Bipartisan Infrastructure Law (BIL)") if k[0] != "abbreviationKey")
-    [('coreKey', 'bipartisaninfrastructurelaw'), ('matchKey', 'usbipartisaninfrastructurelawbil'), \
-('qualifier', 'paren:bil'), ('qualifier', 'place:US')]
-    """
-    text = unicodedata.normalize("NFKC", name)
-    folded = "".join(normalise(text).split())
-    keys = {("matchKey", folded)}
-    tokens = re.findall(r"\w+|&", text)
-    n = len(tokens)
-    for start in range(n):
-        for end in range(start + 2, n + 1):
-            run = tokens[start:end]
-            words = [t for t in run if t.lower() not in _STOPWORDS]
-            if len(words) < 2 or not all(_capitalised(t) for t in words):
-                continue
-            if run[0].lower() in _STOPWORDS or run[-1].lower() in _STOPWORDS:
-                continue
-            short = "".join(t[0] for t in words).lower()
-            abbreviated = [*tokens[:start], short, *tokens[end:]]
-            keys.add(("abbreviationKey", "".join(t.lower() for t in abbreviated)))
-    core, qualifiers = _core(text)
-    if core:
-        keys.add(("coreKey", core))
-    keys.update(("qualifier", q) for q in qualifiers)
-    return keys
-
-
-_PAREN = re.compile(r"[(（]([^)）]*)[)）]")
-_TRAILING_YEAR = re.compile(r"(?<=.)((?:19|20)\d{2})年?$")
-
-
-def _core(text: str) -> tuple[str, list[str]]:
-    """A name without its parenthesised parts, leading jurisdiction and trailing year; what was cut."""
-    qualifiers = ["paren:" + "".join(normalise(part).split()) for part in _PAREN.findall(text)]
-    tokens = re.findall(r"\w+|&", _PAREN.sub(" ", text))
-    place = _leading_jurisdiction(tokens)
-    if place is not None:
-        code, tokens = place
-        qualifiers.append("place:" + code)
-    folded = "".join(normalise(" ".join(tokens)).split())
-    year = _TRAILING_YEAR.search(folded)
-    if year is not None:
-        qualifiers.append("year:" + year.group(1))
-        folded = folded[: year.start()]
-    return folded, qualifiers
-
-
-def _leading_jurisdiction(tokens: list[str]) -> tuple[str, list[str]] | None:
-    """The code of the jurisdiction a name starts with ("EU", "US", "China", "欧盟…") and the rest."""
-    if len(tokens) > 1 and (len(tokens[0]) > 3 or tokens[0].isupper()):
-        found = resolve(tokens[0])
-        if found is not None:
-            return found.code, tokens[1:]
-    if len(tokens) == 1:  # a CJK name is one token: the place is its first characters
-        head = _cjk_place(tokens[0])
-        found = resolve(head) if head else None
-        if head and found is not None:
-            return found.code, [tokens[0][len(head):]]
-    return None
-
-
-def _cjk_place(token: str) -> str | None:
-    """The longest leading run of 2-4 CJK characters naming a jurisdiction, when more follows."""
-    for size in (4, 3, 2):
-        head = token[:size]
-        if len(token) > size and all("\u3400" <= c <= "\u9fff" for c in head) and resolve(head):
-            return head
-    return None
-
-
-def _capitalised(token: str) -> bool:
-    return token[:1].isupper() and not token.isupper()
-
-
 def finding_order(finding: Finding) -> tuple[str, int, str, str, str, str, str]:
     """The order findings are reported in: by file, line and field, then a total tie-break."""
     return (finding.file, finding.line or 0, finding.field, finding.rule, finding.message,
@@ -513,37 +419,48 @@ def finding_order(finding: Finding) -> tuple[str, int, str, str, str, str, str]:
 
 
 def report_triples(report: Report, minter: Minter | None = None) -> list[Triple]:
-    """The standard sh:ValidationReport, every node with a minted IRI."""
+    """The report as SHACL defines it, every node an IRI.
+
+    ``sh:conforms`` is true only when there is no result of any severity
+    (SHACL 3.6.1); the loader's findings are results too, on the policy
+    their record names (or, without an id, on an IRI minted for the file),
+    with their rule's IRI as source shape and constraint component. Results
+    follow the findings' order.
+    """
     minter = minter or Minter()
     root = minter.validation_report()
     triples: list[Triple] = [
         (root, RDF.type, SH.ValidationReport),
-        (root, SH.conforms, Literal(report.conforms)),
+        (root, SH.conforms, Literal(not report.findings)),
     ]
     severities = {v: k for k, v in SEVERITY.items()}
-    for n, result in enumerate(report.results, start=1):
+    shacl: dict[Finding, list[Result]] = {}
+    for result in reversed(report.results):
+        shacl.setdefault(result.finding, []).append(result)
+    for n, finding in enumerate(report.findings, start=1):
         node = minter.validation_result(n)
-        f = result.finding
-        triples += [
-            (root, SH.result, node),
-            (node, RDF.type, SH.ValidationResult),
-            (node, SH.focusNode, result.focus),
-            (node, SH.resultSeverity, severities[f.severity]),
-            (node, SH.sourceShape, result.shape),
-            (node, SH.resultMessage, Literal(f.message)),
-        ]
+        triples += [(root, SH.result, node), (node, RDF.type, SH.ValidationResult),
+                    (node, SH.resultSeverity, severities[finding.severity]),
+                    (node, SH.resultMessage, Literal(finding.message))]
+        results = shacl.get(finding)
+        if not results:  # a loading finding: no SHACL shape made it
+            rule = rule_iri(finding.rule)
+            focus = minter.policy(finding.record) if finding.record else minter.validation_file(finding.file)
+            triples += [(node, SH.focusNode, focus), (node, SH.sourceShape, rule),
+                        (node, SH.sourceConstraintComponent, rule)]
+            continue
+        result = results.pop()
+        triples += [(node, SH.focusNode, result.focus), (node, SH.sourceShape, result.shape),
+                    (node, SH.sourceConstraintComponent, result.component or rule_iri(finding.rule))]
         if result.path is not None:
             triples.append((node, SH.resultPath, result.path))
         if result.value is not None:
             triples.append((node, SH.value, result.value))
-        if result.component is not None:
-            triples.append((node, SH.sourceConstraintComponent, result.component))
     return triples
 
 
-__all__ = ["LISTED_PREDICATES", "CompiledCheck", "Locator", "Report", "Result", "check_results", "cluster_key_triples",
-           "cluster_keys", "finding_order", "global_triples", "report_triples", "shapes_graph", "unique_results",
-           "validate", "validate_fast"]
+__all__ = ["LISTED_PREDICATES", "CompiledCheck", "Locator", "Report", "Result", "check_results", "finding_order",
+           "global_triples", "report_triples", "shapes_graph", "unique_results", "validate", "validate_fast"]
 
 
 # --- the fast path: shapes.ttl compiled to SPARQL, run on Oxigraph ---------------------------------
@@ -565,6 +482,7 @@ class CompiledCheck:
     component: Node
     cross: bool = False  # a cross-record shape: it reads other policies' triples
     classes: tuple[str, ...] | None = None  # its focus nodes are instances of these, when all targets are classes
+    datatype: Node | None = None  # a sh:datatype check: rows of this datatype are confirmed ill-typed in Python
 
 
 def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
@@ -638,8 +556,11 @@ def _property_checks(shapes: Graph, prop: Node, targets: list[str]) -> list[Comp
                         f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v__) > {int(value)})")
     value = shapes.value(prop, SH.datatype)
     if value is not None:
+        if value not in _DATATYPES:
+            raise OntologyError(f"property shape {prop}: sh:datatype {value} is not compiled to SPARQL")
         add("Datatype", f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
-                        f"FILTER(!isLiteral(?value) || DATATYPE(?value) != <{value}>) }}")
+                        f"FILTER(!isLiteral(?value) || DATATYPE(?value) != <{value}>{_not_surely_valid(value)}) }}")
+        checks[-1] = dataclasses.replace(checks[-1], datatype=value)
     value = shapes.value(prop, SH.pattern)
     if value is not None:
         add("Pattern", f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
@@ -651,9 +572,36 @@ def _property_checks(shapes: Graph, prop: Node, targets: list[str]) -> list[Comp
     for kind, op in (("minInclusive", "<"), ("maxInclusive", ">")):
         value = shapes.value(prop, SH[kind])
         if value is not None:
+            # An incomparable value ("fifty"^^xsd:integer) fails too: the comparison's error counts as false.
+            test = f"?value {'>=' if op == '<' else '<='} {value.n3()}"
             add(kind[0].upper() + kind[1:], f"SELECT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
-                                            f"FILTER(!(?value {'>=' if op == '<' else '<='} {value.n3()})) }}")
+                                            f"FILTER(!COALESCE({test}, false)) }}")
     return checks
+
+
+# sh:datatype also fails an ill-typed literal ("2022-02-30"^^xsd:date). The SPARQL keeps every value that
+# is not surely well typed (not in this simple lexical form, or not the same after a cast), and Python
+# decides those few with rdflib's parser, the one pySHACL uses, so the two engines agree on any literal.
+# None: no lexical check (strings; xsd:gYear, which rdflib and so pySHACL do not parse).
+_DATATYPES: dict[Node, str | None] = {
+    XSD.string: None, RDF.langString: None, XSD.gYear: None,
+    XSD.date: "^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}$",
+    XSD.integer: "^-?[0-9]+$",
+    XSD.boolean: "^(true|false)$",
+}
+
+
+def _not_surely_valid(datatype: Node) -> str:
+    simple = _DATATYPES[datatype]
+    if simple is None:
+        return ""
+    return (f" || !REGEX(STR(?value), {Literal(simple).n3()})"
+            f" || !COALESCE(STR(<{datatype}>(STR(?value))) = STR(?value), false)")
+
+
+def _well_typed(value: Node, datatype: Node) -> bool:
+    """What pySHACL's sh:datatype accepts for a literal of that datatype: rdflib parses its lexical form."""
+    return isinstance(value, Literal) and value.datatype == datatype and value.ill_typed is not True
 
 
 def _sparql_check(shapes: Graph, shape: Node, constraint: Node, targets: list[str]) -> CompiledCheck:
@@ -691,21 +639,15 @@ def validate_fast(corpus: Corpus, mapped: Mapped, minter: Minter | None = None,
 def check_results(stated: Iterable[Triple], locator: Locator, minter: Minter,
                   only: Callable[[CompiledCheck, ox.Store], bool] | None = None, nt: bytes = b"",
                   keep: Callable[[bool, Node], bool] | None = None) -> list[Result]:
-    """The compiled checks over stated triples (plus N-Triples ``nt``), the vocabularies and cluster keys.
+    """The compiled checks over stated triples (plus N-Triples ``nt``) and the vocabularies.
 
     ``only(check, store)`` picks the checks to run (all by default);
     ``keep(cross, focus)`` drops rows before they are located in a record:
     the incremental build runs the checks on partial stores and wants only
     the results each store can decide.
     """
-    keys: list[Triple] = []
-    stated = stated if isinstance(stated, list) else list(stated)
-    cluster_prefix = minter.base + "cluster/"
-    for s, p, o in stated:
-        if str(p) == _RDFS_LABEL and str(s).startswith(cluster_prefix):  # str compare: URIRef == is slow
-            keys += cluster_key_triples((s, p, o))
     store = ox.Store()  # in memory: an on-disk store's bulk loader peaks higher (measured at 10k records)
-    load_oxigraph(store, itertools.chain(stated, vocabularies().graph, keys))
+    load_oxigraph(store, itertools.chain(stated, vocabularies().graph))
     if nt:
         store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
     checks = [c for c in _compiled() if only is None or only(c, store)]
@@ -713,49 +655,30 @@ def check_results(stated: Iterable[Triple], locator: Locator, minter: Minter,
 
 
 def global_triples(stated: Iterable[Triple], minter: Minter) -> list[Triple]:
-    """What the cross-record checks and the checks on shared nodes read, cluster keys included.
+    """What the cross-record checks and the checks on shared nodes read.
 
     Lineage links, status and dates, the links to clusters, jurisdictions and
     agents, and everything said about those shared nodes: the incremental
     build keeps this much of every policy to re-run those checks alone.
     """
-    policy_prefix, cluster_prefix = minter.base + "policy/", minter.base + "cluster/"
+    policy_prefix = minter.base + "policy/"
     out: list[Triple] = []
     for triple in stated:
         s, p, o = triple
         if p in LINEAGE_PREDICATES or p in LISTED_PREDICATES or (p == RDF.type and o in (CCUS.Policy, CCUS.Cluster)) \
                 or not str(s).startswith(policy_prefix):
             out.append(triple)
-            if str(p) == _RDFS_LABEL and str(s).startswith(cluster_prefix):
-                out += cluster_key_triples(triple)
     return out
 
 
-# How NearDuplicateCluster joins the keys of two names: a name's ccus-sh:nameKey equals another's
-# ccus-sh:lookupKey when the full names match, one name abbreviates the other, or their cores match.
-_KEY_ENCODING: dict[str, tuple[tuple[str, str], ...]] = {
-    "matchKey": (("nameKey", "m:"), ("lookupKey", "m:"), ("lookupKey", "a:")),
-    "abbreviationKey": (("nameKey", "a:"), ("lookupKey", "m:")),
-    "coreKey": (("nameKey", "c:"), ("lookupKey", "c:")),
-    "qualifier": (("qualifier", ""),),
-}
-
-
-def cluster_key_triples(label: Triple) -> list[Triple]:
-    """The normalised keys NearDuplicateCluster compares, for one cluster's rdfs:label triple.
-
-    Keys carry the label's language, so names are compared within one language.
-    """
-    s, _, o = label
-    lang = o.language if isinstance(o, Literal) else None
-    return [(s, SHAPES[predicate], Literal(prefix + key, lang=lang))
-            for kind, key in sorted(cluster_keys(str(o)))
-            for predicate, prefix in _KEY_ENCODING[kind]]
-
-
 def unique_results(results: Iterable[Result]) -> list[Result]:
-    """One result per (finding, focus, path, value), in report order."""
-    unique = {(r.finding, r.focus, r.path, r.value): r for r in results}
+    """One result per (finding, focus, path, value), in report order.
+
+    When two constraints of a shape fail one value ("fifty"^^xsd:integer fails sh:datatype and
+    sh:minInclusive), the same component is kept whichever engine ran and in whatever order.
+    """
+    ranked = sorted(results, key=lambda r: str(r.component or ""), reverse=True)
+    unique = {(r.finding, r.focus, r.path, r.value): r for r in ranked}
     return sorted(unique.values(), key=lambda r: finding_order(r.finding))
 
 
@@ -771,6 +694,8 @@ def _run_checks(store: ox.Store, locator: Locator, checks: Sequence[CompiledChec
             names = {v: _rdf(row[v]) for v in ("this", "path", "value") if _has(row, v)}
             focus = names["this"]
             if keep is not None and not keep(check.cross, focus):
+                continue
+            if check.datatype is not None and _well_typed(names.get("value"), check.datatype):
                 continue
             path = names.get("path", check.path)
             value = names.get("value", focus if check.component == SH.SPARQLConstraintComponent else None)

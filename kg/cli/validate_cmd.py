@@ -31,9 +31,12 @@ def validate_command(seeds: Path, fmt: str, strict: bool, engine: str, base: str
 
     Each finding names the file, the line, the dotted field path, the
     severity and the rule (the shape's IRI). Exit 0 when there is no
-    violation (warnings allowed unless --strict), 1 otherwise.
+    violation (warnings allowed unless --strict), 1 otherwise. --format ttl
+    is a SHACL report: it conforms only without any result, and loading
+    problems are results whose rule is an IRI in the shapes.
 
     Example: ccus-kg validate --seeds seeds --format json
+    Example: ccus-kg validate --seeds seeds --format ttl > report.ttl
     """
     kg = load(seeds, base)
     report = kg.validate(engine)
