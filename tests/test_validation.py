@@ -469,7 +469,8 @@ def loader_rules() -> set[str]:
     Read from the source: the rule argument of each call that makes a finding, and each literal id.
     """
     calls = {"_finding": 3, "Problem": 2, "bad": 1, "warn": 1}
-    kinds = {"records.py": "load", "parsing.py": "load", "mapping.py": "mapping"}
+    kinds = {"records.py": "load", "parsing.py": "load", "mapping.py": "mapping", "facilities.py": "load",
+             "landscape.py": "landscape"}
     found = set()
     for path in sorted((ROOT / "kg").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
@@ -486,6 +487,9 @@ def loader_rules() -> set[str]:
                 last = node.value.elts[2]
                 if isinstance(last, ast.Constant) and isinstance(last.value, str):
                     found.add(f"ccus-kg:{kind}/{last.value}")
+            if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["rule"] \
+                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                found.add(f"ccus-kg:{kind}/{node.value.value}")  # rule = "…"; … RULE_PREFIX + rule
             if isinstance(node, ast.BinOp) and isinstance(node.left, ast.Name) and node.left.id == "RULE_PREFIX" \
                     and isinstance(node.right, ast.Constant):
                 found.add(f"ccus-kg:{kind}/{node.right.value}")
