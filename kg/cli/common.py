@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from kg.errors import DataError, Finding, KgError, Severity
-from kg.namespaces import DEFAULT_BASE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,12 +48,41 @@ class StoreType(click.ParamType):
 
 
 def store_option(func: F) -> F:
-    """--store, default the rdflib in-memory graph."""
+    """--store, default the Oxigraph store the build leaves in --out."""
     return click.option(
-        "--store", type=StoreType(), default="memory", show_default=True,
-        help="Where queries run: memory (rdflib), oxigraph:PATH (embedded, loaded from --seeds when stale) "
-             "or sparql:QUERY_URL (a remote endpoint).",
+        "--store", type=StoreType(), default="build", show_default=True,
+        help="Where queries run: build (the store `ccus-kg build` leaves in --out, rebuilt first when the "
+             "records changed), memory (rdflib, mapped on every call), oxigraph:PATH (a store folder of "
+             "your own, refreshed from the build) or sparql:QUERY_URL (a remote endpoint).",
     )(func)
+
+
+def out_option(func: F) -> F:
+    """--out DIR: the build folder readers answer from (env CCUS_KG_OUT)."""
+    return click.option(
+        "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+        envvar="CCUS_KG_OUT", show_default=True,
+        help="Build folder to answer from (as `ccus-kg build --out`); rebuilt there when the records "
+             "changed since. Also read from CCUS_KG_OUT.",
+    )(func)
+
+
+class LazyChoice(click.Choice):  # type: ignore[type-arg]
+    """A Choice whose values live in a module imported only when the option is used or its help shown."""
+
+    def __init__(self, *sources: str) -> None:  # "module:NAME" each, concatenated
+        self.sources = sources
+        self.case_sensitive = True
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        import importlib
+
+        values: list[str] = []
+        for source in self.sources:
+            module, _, name = source.partition(":")
+            values.extend(getattr(importlib.import_module(module), name))
+        return tuple(values)
 
 
 class BaseType(click.ParamType):
@@ -71,10 +99,19 @@ class BaseType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class _BaseOption(click.Option):
+    """--base whose default is read from kg.namespaces (and rdflib with it) only when a command runs."""
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
+        from kg.namespaces import DEFAULT_BASE
+
+        return DEFAULT_BASE
+
+
 def base_option(func: F) -> F:
     """--base IRI for minted resources."""
     return click.option(
-        "--base", type=BaseType(), default=DEFAULT_BASE, show_default=True, metavar="IRI",
+        "--base", cls=_BaseOption, type=BaseType(), show_default=True, metavar="IRI",
         help="Base IRI under which policy, cluster and jurisdiction IRIs are minted.",
     )(func)
 
@@ -149,19 +186,33 @@ def verbose_option(func: F) -> F:
                         help="List every finding; otherwise a rule found many times is summed up in one line.")(func)
 
 
+def reader_source(seeds: Path, store: Any, base: str, out_dir: Path | None, verbose: bool) -> Any:
+    """The SparqlSource a reader answers from; with --verbose, stderr says if the build was current or rebuilt."""
+    from kg.store import open_store
+
+    def say(line: str) -> None:
+        if verbose:
+            err.print(line, markup=False)
+
+    return open_store(store, seeds, base, out=out_dir, say=say)
+
+
 def print_json(data: Any) -> None:
     """Machine output: plain JSON on stdout, no colour, no wrapping."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 
 __all__ = [
+    "LazyChoice",
     "base_option",
     "err",
     "format_option",
     "handle_errors",
     "out",
+    "out_option",
     "print_findings",
     "print_json",
+    "reader_source",
     "seeds_option",
     "store_option",
     "verbose_option",
