@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -117,31 +117,47 @@ def current_build(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | N
         say(f"answered from the build in {out}/ ({status.reason})")
         return folder
     from kg.build import build
-    from kg.outputs import BuildLocked, locked
 
     started = time.perf_counter()
-    waited = 0.0
-    while True:
-        try:
-            built = build(seeds, out, base, allow_invalid=True)
-            break
-        except BuildLocked:
-            if waited >= LOCK_WAIT:
-                raise
-            time.sleep(0.25)
-            waited += 0.25
+    built = _waiting(out, lambda: build(seeds, out, base, allow_invalid=True))
     folder = readers.current_set(out)
     if folder is None or not (folder / readers.STORE).is_dir():
         # an output folder from before builds left a store: the cache found nothing to write
-        built = build(seeds, out, base, allow_invalid=True, cache=False)
+        built = _waiting(out, lambda: build(seeds, out, base, allow_invalid=True, cache=False))
         folder = readers.current_set(out)
     assert folder is not None
     if not readers.check(readers.read_manifest(folder), seeds, base).current:
-        with locked(out):  # the dumps were unchanged (an edit that states no new triple): re-stamp the manifest
-            folder = readers.current_set(out) or folder
-            readers.refresh_manifest(folder, seeds, base, built.counts()["violation"])
+        # the dumps were unchanged (an edit that states no new triple): re-stamp the manifest, under the lock
+        _waiting(out, lambda: _restamp(out, seeds, base, built.counts()["violation"]))
+        folder = readers.current_set(out) or folder
     say(f"rebuilt {out}/ in {time.perf_counter() - started:.2f} s: {status.reason}")
     return folder
+
+
+def _restamp(out: Path, seeds: Path, base: str, violations: int) -> None:
+    from kg.outputs import locked
+
+    with locked(out):
+        folder = readers.current_set(out)
+        if folder is not None:
+            readers.refresh_manifest(folder, seeds, base, violations)
+
+
+T = TypeVar("T")
+
+
+def _waiting(out: Path, step: Callable[[], T]) -> T:
+    """Run ``step``; while another build holds ``out``, wait for it (up to LOCK_WAIT) instead of failing."""
+    from kg.outputs import BuildLocked
+
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            return step()
+        except BuildLocked:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
 
 
 def built_store(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | None = None) -> OxigraphSource:
@@ -151,20 +167,32 @@ def built_store(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | Non
     if found.get("violations") and say is not None:
         say(f"note: the records have {found['violations']} violation(s); "
             "answers come from what they state (ccus-kg validate lists them)")
-    return OxigraphSource.open(folder / readers.STORE)
+    try:
+        return OxigraphSource.open(folder / readers.STORE, base)
+    except StoreError:  # a build published a newer set and removed this one meanwhile
+        newer = readers.current_set(out)
+        if newer is None or newer == folder:
+            raise
+        return OxigraphSource.open(newer / readers.STORE, base)
 
 
 class OxigraphSource:
-    """A persistent embedded Oxigraph store."""
+    """A persistent embedded Oxigraph store.
 
-    def __init__(self, store: ox.Store):
+    Queries see the project's prefixes bound, as on the in-memory graph, and a
+    syntax error is described from rdflib's parser when it finds one too, so
+    the same query fails with the same message on either store.
+    """
+
+    def __init__(self, store: ox.Store, base: str = DEFAULT_BASE):
         self.store = store
+        self.base = base
 
     @classmethod
-    def open(cls, path: Path) -> OxigraphSource:
+    def open(cls, path: Path, base: str = DEFAULT_BASE) -> OxigraphSource:
         """Open an existing store folder read-only."""
         try:
-            return cls(ox.Store.read_only(str(path)))
+            return cls(ox.Store.read_only(str(path)), base)
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
 
@@ -203,21 +231,39 @@ class OxigraphSource:
             shutil.copyfile(folder / readers.MANIFEST, tmp)
             os.replace(tmp, mine)
             if say is not None:
-                say(f"loaded {path} from the build in {out}/ ({status.reason})")
-            return cls(store)
+                say(f"loaded {path} from the build in {out}/ ({'a new store' if found is None else status.reason})")
+            return cls(store, base)
         if say is not None:
             say(f"answered from {path} ({status.reason})")
         try:
-            return cls(ox.Store(str(path)))
+            return cls(ox.Store(str(path)), base)
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
 
     def query(self, text: str) -> Result:
+        from kg.namespaces import prefixes
+
+        bound = prefixes(self.base)
         try:
-            result = self.store.query(text)
+            result = self.store.query(text, prefixes=bound)
         except SyntaxError as exc:
-            raise QueryError(describe_syntax_error(exc, text)) from exc
+            raise QueryError(_syntax_message(exc, text, bound)) from exc
         return from_oxigraph(result)
+
+
+def _syntax_message(exc: SyntaxError, text: str, bound: dict[str, str]) -> str:
+    """The message the in-memory store gives for this query (rdflib's parser), else Oxigraph's own.
+
+    Oxigraph lists what it expected in no fixed order; rdflib's parser is
+    deterministic and is what `--store memory` always reported.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepareQuery(text, initNs=bound)
+    except Exception as found:  # pyparsing and rdflib raise many types
+        return describe_syntax_error(found, text, bound)
+    return describe_syntax_error(exc, text, bound)
 
 
 def from_oxigraph(result: object) -> Result:

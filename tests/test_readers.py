@@ -190,3 +190,21 @@ def test_help_and_version_import_nothing_heavy(tmp_path: Path, args: list[str]) 
     assert "kg.cli" in imported
     assert not {m for m in imported if m.split(".")[0] in HEAVY}, sorted(imported)
     assert not {m for m in imported if m in PIPELINE}
+
+
+def test_an_oxigraph_store_of_your_own_is_checked_by_its_manifest_not_by_mapping(tmp_path: Path,
+                                                                                  corpus: Path) -> None:
+    assert CliRunner().invoke(main, ["build", "--seeds", str(corpus), "--out", str(tmp_path / "build")]).exit_code == 0
+    mine = tmp_path / "mine"
+    args = ("lineage", "no-storage-2014", "--seeds", str(corpus), "--store", f"oxigraph:{mine}", "--verbose",
+            "--format", "json")
+    loaded, modules = reader(tmp_path, *args)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stderr.splitlines() == [
+        f"answered from the build in {tmp_path / 'build'}/ (current for 4 record files)",
+        f"loaded {mine} from the build in {tmp_path / 'build'}/ (a new store)"]
+    assert not modules & set(PIPELINE)
+    again, modules = reader(tmp_path, *args)
+    assert again.stderr == f"answered from {mine} (current for 4 record files)\n"
+    assert again.stdout == loaded.stdout and json.loads(again.stdout)["predecessors"] == ["no-storage-2010"]
+    assert not modules & set(PIPELINE)
