@@ -41,7 +41,7 @@ class _Bar:
 
             self.progress = Progress(TextColumn("reading records"), BarColumn(),
                                      TextColumn("{task.completed}/{task.total}"),
-                                     TimeElapsedColumn(), console=err, transient=True)
+                                     TimeElapsedColumn(), console=err.real(), transient=True)
             self.progress.start()
             self.task = self.progress.add_task("records", total=total)
         self.progress.update(self.task, completed=done)

@@ -12,15 +12,39 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from kg.errors import DataError, Finding, KgError, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+class _Console:
+    """A rich Console made on first use: `--help`, `--version` and plain-text answers never import rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def real(self) -> Any:
+        """The rich Console itself (for rich APIs that take one)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+
+def escape(text: str) -> str:
+    """rich.markup.escape, imported when first needed."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+out: Any = _Console(highlight=False, soft_wrap=True)
+err: Any = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 STYLE = {Severity.VIOLATION: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -155,7 +179,7 @@ def handle_errors(func: F) -> F:
 GROUP_AFTER = 3  # findings of one rule past this many are summed up in one line unless --verbose
 
 
-def print_findings(findings: Iterable[Finding], stream: Console = err, verbose: bool = True) -> None:
+def print_findings(findings: Iterable[Finding], stream: Any = err, verbose: bool = True) -> None:
     """One line per finding: file:line: field: message, coloured by severity.
 
     Without ``verbose``, a rule that fires more than GROUP_AFTER times shows
@@ -206,6 +230,7 @@ __all__ = [
     "LazyChoice",
     "base_option",
     "err",
+    "escape",
     "format_option",
     "handle_errors",
     "out",

@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from kg.errors import QueryError
 
 from .common import (
     base_option,
+    escape,
     handle_errors,
     out,
     out_option,
@@ -166,6 +165,8 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
     if fmt == "json":
         print_json({"date": day, "policies": rows})
         return
+    from rich.table import Table
+
     table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(rows)}")
     table.add_column("id", no_wrap=True)
     table.add_column("title", ratio=1)

@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from kg.errors import QueryError
 
 from .common import (
     LazyChoice,
     base_option,
+    escape,
     handle_errors,
     out,
     out_option,
@@ -119,6 +118,8 @@ def _list(fmt: str) -> None:
     if fmt == "json":
         print_json([q.as_dict() for q in queries.values()])
         return
+    from rich.table import Table
+
     table = Table(title=f"{len(queries)} named queries", show_lines=False)
     # The name is what a user types: never cut or wrapped, whatever the terminal's width.
     table.add_column("name", style="bold", no_wrap=True, min_width=max(len(n) for n in queries))
@@ -139,6 +140,8 @@ def _table(result) -> None:  # type: ignore[no-untyped-def]
     if result.kind == "ask":
         out.print("true" if result.boolean else "false")
         return
+    from rich.table import Table
+
     table = Table(show_lines=False)
     # A column whose literals share one language shows the text alone ("credit", not "credit@en");
     # where languages mix, each cell says its own.

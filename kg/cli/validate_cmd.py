@@ -7,11 +7,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from kg.errors import Severity
 
-from .common import STYLE, base_option, handle_errors, out, print_json, seeds_option
+from .common import STYLE, base_option, escape, handle_errors, out, print_json, seeds_option
 
 
 @click.command("validate")
