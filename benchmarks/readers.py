@@ -52,7 +52,7 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="ccus-kg-readers-")) / "build"
     env = {**os.environ, "CCUS_KG_OUT": str(out)}
     subprocess.run([exe, "build", "--seeds", str(args.seeds), "--out", str(out), "--allow-invalid"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)  # 1: violations, written
     reader = ["--seeds", str(args.seeds), "--out", str(out)]
     commands = {
         "ccus-kg --help": [exe, "--help"],

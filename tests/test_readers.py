@@ -18,7 +18,7 @@ from kg.readers import MANIFEST, STORE, current_set, read_manifest
 from .conftest import minimal_record, write_record
 from .fixtures_queries import query_corpus
 
-HEAVY = ("rdflib", "pyoxigraph", "networkx", "pyshacl")
+HEAVY = ("rdflib", "pyoxigraph", "networkx", "pyshacl", "rich", "yaml", "pycountry")
 PIPELINE = ("kg.mapping", "kg.build", "kg.incremental", "kg.validation")  # what a rebuild needs, a current store not
 
 RUN = """
