@@ -94,19 +94,46 @@ def write_store(outputs: Any, seeds: Path, base: str, counts: dict[str, int]) ->
     its findings per severity (the manifest keeps the violations so a reader
     can say it answers from a build that had some).
     """
-    import pyoxigraph as ox
+    from kg.export import write_atomic
 
-    from kg.export import ntriples, write_atomic
-    from kg.vocab import vocabularies
-
-    data = outputs.path(DATA).read_bytes()
-    schemes = ntriples(vocabularies().graph).encode("utf-8")
-    store = ox.Store(str(outputs.path(STORE)))
-    store.bulk_load(data + schemes, ox.RdfFormat.N_TRIPLES)
-    store.flush()
-    del store  # closes RocksDB before the folder is renamed into place
+    load_store(outputs.path(DATA), outputs.path(STORE))
     text = json.dumps(manifest(seeds, base, counts.get("violation", 0)), indent=1, sort_keys=True)
     write_atomic(outputs.path(MANIFEST), text + "\n")
+
+
+def load_store(data: Path, folder: Path) -> None:
+    """A new Oxigraph store at ``folder``: the N-Triples dump ``data`` plus the SKOS schemes."""
+    import pyoxigraph as ox
+
+    from kg.export import ntriples
+    from kg.vocab import vocabularies
+
+    schemes = ntriples(vocabularies().graph).encode("utf-8")
+    store = ox.Store(str(folder))
+    store.bulk_load(Path(data).read_bytes() + schemes, ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store  # closes RocksDB before the folder is renamed or opened elsewhere
+
+
+def complete(folder: Path, seeds: Path, base: str, violations: int) -> None:
+    """Give a published set whose dumps a build found unchanged the store and manifest it lacks.
+
+    A build that finds every output byte-identical publishes nothing: a set
+    written before builds left a store has none, and an edit that states no
+    new triple (a blank line) leaves the manifest naming old hashes, so every
+    reader would rebuild again. The store is loaded from the set's own dump
+    (beside, then renamed in), and the manifest re-stamped. The caller holds
+    the output folder's lock.
+    """
+    import shutil
+
+    folder = Path(folder)
+    if not (folder / STORE).is_dir():
+        partial = folder / (STORE + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        load_store(folder / DATA, partial)
+        os.replace(partial, folder / STORE)
+    refresh_manifest(folder, seeds, base, violations)
 
 
 def current_set(out: Path) -> Path | None:
@@ -178,5 +205,5 @@ def refresh_manifest(folder: Path, seeds: Path, base: str, violations: int) -> N
         write_atomic(Path(folder) / MANIFEST, text + "\n")
 
 
-__all__ = ["MANIFEST", "STORE", "Status", "check", "current_set", "manifest", "read_manifest",
-           "refresh_manifest", "write_store"]
+__all__ = ["MANIFEST", "STORE", "Status", "check", "complete", "current_set", "load_store", "manifest",
+           "read_manifest", "refresh_manifest", "write_store"]

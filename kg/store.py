@@ -121,26 +121,24 @@ def current_build(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | N
     started = time.perf_counter()
     built = _waiting(out, lambda: build(seeds, out, base, allow_invalid=True))
     folder = readers.current_set(out)
-    if folder is None or not (folder / readers.STORE).is_dir():
-        # an output folder from before builds left a store: the cache found nothing to write
-        built = _waiting(out, lambda: build(seeds, out, base, allow_invalid=True, cache=False))
+    if folder is None or not (folder / readers.STORE).is_dir() \
+            or not readers.check(readers.read_manifest(folder), seeds, base).current:
+        # the build found its dumps unchanged and published nothing (see readers.complete)
+        _waiting(out, lambda: _complete(out, seeds, base, built.counts()["violation"]))
         folder = readers.current_set(out)
-    assert folder is not None
-    if not readers.check(readers.read_manifest(folder), seeds, base).current:
-        # the dumps were unchanged (an edit that states no new triple): re-stamp the manifest, under the lock
-        _waiting(out, lambda: _restamp(out, seeds, base, built.counts()["violation"]))
-        folder = readers.current_set(out) or folder
+    if folder is None:
+        raise StoreError(f"{out}: the build published no output set")
     say(f"rebuilt {out}/ in {time.perf_counter() - started:.2f} s: {status.reason}")
     return folder
 
 
-def _restamp(out: Path, seeds: Path, base: str, violations: int) -> None:
+def _complete(out: Path, seeds: Path, base: str, violations: int) -> None:
     from kg.outputs import locked
 
     with locked(out):
         folder = readers.current_set(out)
         if folder is not None:
-            readers.refresh_manifest(folder, seeds, base, violations)
+            readers.complete(folder, seeds, base, violations)
 
 
 T = TypeVar("T")

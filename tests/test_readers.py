@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -207,4 +208,23 @@ def test_an_oxigraph_store_of_your_own_is_checked_by_its_manifest_not_by_mapping
     again, modules = reader(tmp_path, *args)
     assert again.stderr == f"answered from {mine} (current for 4 record files)\n"
     assert again.stdout == loaded.stdout and json.loads(again.stdout)["predecessors"] == ["no-storage-2010"]
+    assert not modules & set(PIPELINE)
+
+
+def test_a_build_folder_without_a_store_gets_one_from_its_own_dump(tmp_path: Path, corpus: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the build cache is keyed by the working folder: the reader's process runs here
+    out = tmp_path / "build"
+    assert CliRunner().invoke(main, ["build", "--seeds", str(corpus), "--out", str(out)]).exit_code == 0
+    folder = current_set(out)
+    assert folder is not None
+    shutil.rmtree(folder / STORE)  # a set written before builds left a store
+    (folder / MANIFEST).unlink()
+    done, _ = lineage(tmp_path, corpus)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.endswith(": no build yet\n") and done.stderr.startswith("rebuilt ")
+    assert json.loads(done.stdout)["predecessors"] == ["no-storage-2010"]
+    assert current_set(out) == folder and (folder / STORE).is_dir()  # the cache found nothing to publish
+    again, modules = lineage(tmp_path, corpus)
+    assert again.stderr == f"answered from the build in {out}/ (current for 4 record files)\n"
     assert not modules & set(PIPELINE)
