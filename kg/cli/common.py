@@ -60,7 +60,7 @@ def seeds_option(func: F) -> F:
 class StoreType(click.ParamType):
     """--store memory | oxigraph:PATH | sparql:QUERY_URL, checked when the command line is read."""
 
-    name = "memory|oxigraph:PATH|sparql:URL"
+    name = "build|memory|oxigraph:PATH|sparql:URL"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from kg.store import StoreSpec
@@ -79,6 +79,13 @@ def store_option(func: F) -> F:
              "records changed), memory (rdflib, mapped on every call), oxigraph:PATH (a store folder of "
              "your own, refreshed from the build) or sparql:QUERY_URL (a remote endpoint).",
     )(func)
+
+
+def reader_verbose_option(func: F) -> F:
+    """--verbose for readers: say where the answer came from."""
+    return click.option("--verbose", "-v", is_flag=True,
+                        help="Say on stderr whether the answer came from the current build or a rebuild (and why).")(
+        func)
 
 
 def out_option(func: F) -> F:
@@ -238,6 +245,7 @@ __all__ = [
     "print_findings",
     "print_json",
     "reader_source",
+    "reader_verbose_option",
     "seeds_option",
     "store_option",
     "verbose_option",

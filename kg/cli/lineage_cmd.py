@@ -19,9 +19,9 @@ from .common import (
     out_option,
     print_json,
     reader_source,
+    reader_verbose_option,
     seeds_option,
     store_option,
-    verbose_option,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _svg_option(what: str):
 @seeds_option
 @store_option
 @out_option
-@verbose_option
+@reader_verbose_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "mermaid", "dot"]), default="text",
               show_default=True, help="Output format.")
 @_svg_option("the policy's lineage family")
@@ -131,7 +131,7 @@ def _day(value: str) -> str:
 @seeds_option
 @store_option
 @out_option
-@verbose_option
+@reader_verbose_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @base_option
@@ -181,7 +181,7 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
 @seeds_option
 @store_option
 @out_option
-@verbose_option
+@reader_verbose_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @_svg_option("the timeline of instruments in force per jurisdiction and year")

@@ -19,9 +19,9 @@ from .common import (
     out_option,
     print_json,
     reader_source,
+    reader_verbose_option,
     seeds_option,
     store_option,
-    verbose_option,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class ParamType(click.ParamType):
 @seeds_option
 @store_option
 @out_option
-@verbose_option
+@reader_verbose_option
 @click.option("--param", "-p", "params", type=ParamType(), multiple=True,
               help="A parameter value, name=value (repeatable); bound as a typed RDF term.")
 @click.option("--format", "fmt", type=LazyChoice("kg.results:SELECT_FORMATS", "kg.results:GRAPH_FORMATS"),
