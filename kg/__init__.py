@@ -5,19 +5,55 @@ The command line is a thin layer over these functions.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import sys
+import types
 
-try:
-    __version__ = version("ccus-kg")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0+unknown"
 
-from kg.build import KnowledgeGraph, build, load
-from kg.errors import DataError, Finding, KgError, RecordError, Severity
-from kg.export import FORMATS, serialize
-from kg.iris import Minter
-from kg.mapping import map_corpus, records_from_triples
-from kg.records import Corpus, Record, load_corpus
+def _version() -> str:
+    # importlib.metadata costs a tenth of a second to import: only `--version` and `kg.__version__` pay it.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ccus-kg")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0.0.0+unknown"
+
+# The library API is imported on first use (PEP 562), so `import kg` (and `ccus-kg --help`)
+# costs no rdflib, pyoxigraph or networkx.
+_EXPORTS = {
+    "KnowledgeGraph": "kg.build", "build": "kg.build", "load": "kg.build",
+    "DataError": "kg.errors", "Finding": "kg.errors", "KgError": "kg.errors", "RecordError": "kg.errors",
+    "Severity": "kg.errors", "FORMATS": "kg.export", "serialize": "kg.export", "Minter": "kg.iris",
+    "map_corpus": "kg.mapping", "records_from_triples": "kg.mapping", "Corpus": "kg.records",
+    "Record": "kg.records", "load_corpus": "kg.records",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name == "__version__":
+        globals()[name] = _version()
+        return globals()[name]
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kg' has no attribute '{name}'")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+class _Package(types.ModuleType):
+    """Keeps ``kg.build`` the function: importing the submodule kg.build would set the module there."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "build" and isinstance(value, types.ModuleType):
+            value = value.build  # type: ignore[attr-defined]
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "FORMATS",

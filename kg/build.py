@@ -22,6 +22,7 @@ from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
 from kg.namespaces import DEFAULT_BASE
 from kg.outputs import OutputSet, locked
+from kg.readers import write_store
 from kg.records import Corpus, content_root, load_corpus
 from kg.resources import ontology_file
 from kg.runtime import collector_paused
@@ -145,6 +146,7 @@ def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Pro
                 for fmt, name in names.items():
                     dump(kg.triples, fmt, outputs.path(name), base)
                 _write_ontology(outputs)
+                write_store(outputs, seeds, base, kg.counts())
                 outputs.publish()
             except BaseException:
                 outputs.discard()
@@ -179,6 +181,7 @@ def _incremental(seeds: Path, out: Path, base: str, allow_invalid: bool, progres
             run.write(published, into={fmt: outputs.path(name) for fmt, name in names.items()})
             built.spliced = run.spliced
             _write_ontology(outputs)
+            write_store(outputs, seeds, base, built.counts())
             outputs.publish()
             run.written(paths)
         run.commit()

@@ -1,53 +1,62 @@
-"""One store interface, three implementations: rdflib in memory, Oxigraph on disk, a remote endpoint.
+"""One store interface, four implementations: the build's store, rdflib in memory, Oxigraph on disk, a remote endpoint.
 
-``open_store("memory" | "oxigraph:PATH" | "sparql:QUERY_URL", seeds)`` gives a
-``SparqlSource``: callers (query, lineage, in-force, analyze) cannot tell
-which one answers, since every result comes back as rdflib terms. ``push``
-writes the graph into a named graph of any SPARQL 1.1 Graph Store.
+``open_store("build" | "memory" | "oxigraph:PATH" | "sparql:QUERY_URL", seeds)``
+gives a ``SparqlSource``: callers (query, lineage, in-force, analyze) cannot
+tell which one answers, since every result comes back as rdflib terms.
+``build`` (the default) is the Oxigraph store ``ccus-kg build`` leaves in its
+output folder: used as it is when its manifest says it is current for the
+corpus (kg.readers), rebuilt incrementally into that folder when not.
+``push`` writes the graph into a named graph of any SPARQL 1.1 Graph Store.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import re
+import shutil
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.build import KnowledgeGraph, load
+from kg import readers
 from kg.errors import KgError, QueryError, StoreError
-from kg.export import ntriples
 from kg.namespaces import DEFAULT_BASE, XSD
 from kg.sparql import Result, SparqlSource, describe_syntax_error
 from kg.urls import MAX_READ, check_http_url, same_origin, sanitize
-from kg.vocab import vocabularies
 
-STAMP = ".ccus-kg-content"  # the hash of what an Oxigraph store folder was loaded from
+if TYPE_CHECKING:
+    from kg.build import KnowledgeGraph
+
 TIMEOUT = 60.0
+DEFAULT_OUT = Path("build")  # where `ccus-kg build` writes, and readers look, unless told otherwise
+LOCK_WAIT = 600.0  # seconds a reader waits for another build into the same folder
+Say = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class StoreSpec:
     """A parsed --store value."""
 
-    kind: str  # "memory", "oxigraph" or "sparql"
+    kind: str  # "build", "memory", "oxigraph" or "sparql"
     target: str = ""
 
     @classmethod
     def parse(cls, text: str) -> StoreSpec:
-        """memory | oxigraph:PATH | sparql:URL; anything else raises StoreError."""
-        if text == "memory":
-            return cls("memory")
+        """build | memory | oxigraph:PATH | sparql:URL; anything else raises StoreError."""
+        if text in ("build", "memory"):
+            return cls(text)
         kind, sep, target = text.partition(":")
         if sep and kind == "oxigraph" and target:
             return cls("oxigraph", target)
@@ -56,55 +65,203 @@ class StoreSpec:
                 return cls("sparql", check_http_url(target, "--store sparql:"))
             except KgError as exc:
                 raise StoreError(str(exc)) from None
-        raise StoreError(f"--store must be memory, oxigraph:PATH or sparql:QUERY_URL, got '{text}'")
+        raise StoreError(f"--store must be build, memory, oxigraph:PATH or sparql:QUERY_URL, got '{text}'")
 
 
 def dataset_ntriples(kg: KnowledgeGraph) -> bytes:
     """What a store holds: the data plus the SKOS schemes the queries read."""
+    from kg.export import ntriples
+    from kg.vocab import vocabularies
+
     return (ntriples(kg.triples) + ntriples(vocabularies().graph)).encode("utf-8")
 
 
-def open_store(spec: str | StoreSpec, seeds: Path, base: str = DEFAULT_BASE) -> SparqlSource:
-    """A SparqlSource for --store; local stores are (re)loaded from the seeds when stale."""
+def default_out() -> Path:
+    """The build folder readers use when not told: $CCUS_KG_OUT, else ./build (as `ccus-kg build`)."""
+    return Path(os.environ.get("CCUS_KG_OUT") or DEFAULT_OUT)
+
+
+def open_store(spec: str | StoreSpec, seeds: Path, base: str = DEFAULT_BASE, out: Path | None = None,
+               say: Say | None = None) -> SparqlSource:
+    """A SparqlSource for --store; local stores are brought up to date with the seeds first.
+
+    ``out`` is the build folder the ``build`` and ``oxigraph:`` stores come
+    from; ``say`` hears one line on what happened (answered from the build,
+    or rebuilt and why).
+    """
     spec = spec if isinstance(spec, StoreSpec) else StoreSpec.parse(spec)
+    out = default_out() if out is None else Path(out)
     if spec.kind == "memory":
+        from kg.build import load
+
         return load(seeds, base).source()
+    if spec.kind == "build":
+        return built_store(out, seeds, base, say)
     if spec.kind == "oxigraph":
-        return OxigraphSource.from_seeds(Path(spec.target), seeds, base)
+        return OxigraphSource.from_seeds(Path(spec.target), seeds, base, out, say)
     return RemoteSource(spec.target)
 
 
-class OxigraphSource:
-    """A persistent embedded Oxigraph store."""
+def current_build(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | None = None) -> Path:
+    """The published set of ``out``, rebuilt first when its manifest is not current for ``seeds``.
 
-    def __init__(self, store: ox.Store):
+    The rebuild is the incremental ``build`` with --allow-invalid semantics:
+    readers answer what the records state, as they did before there was a
+    store, and the manifest keeps the number of violations so the caller can
+    say so. Another build holding the folder is waited for, then checked again.
+    """
+    say = say or (lambda _: None)
+    folder = readers.current_set(out)
+    status = readers.check(readers.read_manifest(folder) if folder else None, seeds, base)
+    if status.current and folder is not None and (folder / readers.STORE).is_dir():
+        say(f"answered from the build in {out}/ ({status.reason})")
+        return folder
+    from kg.build import build
+
+    started = time.perf_counter()
+    built = _waiting(out, lambda: build(seeds, out, base, allow_invalid=True))
+    folder = readers.current_set(out)
+    if folder is None or not (folder / readers.STORE).is_dir() \
+            or not readers.check(readers.read_manifest(folder), seeds, base).current:
+        # the build found its dumps unchanged and published nothing (see readers.complete)
+        _waiting(out, lambda: _complete(out, seeds, base, built.counts()["violation"]))
+        folder = readers.current_set(out)
+    if folder is None:
+        raise StoreError(f"{out}: the build published no output set")
+    say(f"rebuilt {out}/ in {time.perf_counter() - started:.2f} s: {status.reason}")
+    return folder
+
+
+def _complete(out: Path, seeds: Path, base: str, violations: int) -> None:
+    from kg.outputs import locked
+
+    with locked(out):
+        folder = readers.current_set(out)
+        if folder is not None:
+            readers.complete(folder, seeds, base, violations)
+
+
+T = TypeVar("T")
+
+
+def _waiting(out: Path, step: Callable[[], T]) -> T:
+    """Run ``step``; while another build holds ``out``, wait for it (up to LOCK_WAIT) instead of failing."""
+    from kg.outputs import BuildLocked
+
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            return step()
+        except BuildLocked:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+
+
+def built_store(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | None = None) -> OxigraphSource:
+    """The build's own Oxigraph store, current for ``seeds`` (opened read-only: many readers at once)."""
+    folder = current_build(out, seeds, base, say)
+    found = readers.read_manifest(folder) or {}
+    if found.get("violations") and say is not None:
+        say(f"note: the records have {found['violations']} violation(s); "
+            "answers come from what they state (ccus-kg validate lists them)")
+    try:
+        return OxigraphSource.open(folder / readers.STORE, base)
+    except StoreError:  # a build published a newer set and removed this one meanwhile
+        newer = readers.current_set(out)
+        if newer is None or newer == folder:
+            raise
+        return OxigraphSource.open(newer / readers.STORE, base)
+
+
+class OxigraphSource:
+    """A persistent embedded Oxigraph store.
+
+    Queries see the project's prefixes bound, as on the in-memory graph, and a
+    syntax error is described from rdflib's parser when it finds one too, so
+    the same query fails with the same message on either store.
+    """
+
+    def __init__(self, store: ox.Store, base: str = DEFAULT_BASE):
         self.store = store
+        self.base = base
 
     @classmethod
-    def from_seeds(cls, path: Path, seeds: Path, base: str = DEFAULT_BASE) -> OxigraphSource:
-        """Open the store at ``path``; reload it when the seeds' graph changed since."""
-        kg = load(seeds, base)
-        data = dataset_ntriples(kg)
-        digest = hashlib.sha256(data).hexdigest()
-        path.mkdir(parents=True, exist_ok=True)
-        stamp = path / STAMP
+    def open(cls, path: Path, base: str = DEFAULT_BASE) -> OxigraphSource:
+        """Open an existing store folder read-only."""
         try:
-            store = ox.Store(str(path))
+            return cls(ox.Store.read_only(str(path)), base)
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
-        if not stamp.exists() or stamp.read_text() != digest:
+
+    @classmethod
+    def from_seeds(cls, path: Path, seeds: Path, base: str = DEFAULT_BASE, out: Path | None = None,
+                   say: Say | None = None) -> OxigraphSource:
+        """Open the store at ``path``; when its manifest is not current, copy it from a current build in ``out``.
+
+        Currency is told by the manifest (a stat per record file, a hash
+        only where the stat differs), never by loading and mapping the corpus.
+        """
+        path = Path(path)
+        mine = path / readers.MANIFEST
+        try:
+            found = json.loads(mine.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = None
+        status = readers.check(found, seeds, base)
+        if not status.current:
+            out = default_out() if out is None else Path(out)
+            folder = current_build(out, seeds, base, say)
+            data = (folder / readers.DATA).read_bytes()
+            from kg.export import ntriples
+            from kg.vocab import vocabularies
+
+            schemes = ntriples(vocabularies().graph).encode("utf-8")
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                store = ox.Store(str(path))
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
             store.clear()
-            store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+            store.bulk_load(data + schemes, ox.RdfFormat.N_TRIPLES)
             store.flush()
-            stamp.write_text(digest)
-        return cls(store)
+            tmp = mine.with_name(mine.name + ".tmp")
+            shutil.copyfile(folder / readers.MANIFEST, tmp)
+            os.replace(tmp, mine)
+            if say is not None:
+                say(f"loaded {path} from the build in {out}/ ({'a new store' if found is None else status.reason})")
+            return cls(store, base)
+        if say is not None:
+            say(f"answered from {path} ({status.reason})")
+        try:
+            return cls(ox.Store(str(path)), base)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
 
     def query(self, text: str) -> Result:
+        from kg.namespaces import prefixes
+
+        bound = prefixes(self.base)
         try:
-            result = self.store.query(text)
+            result = self.store.query(text, prefixes=bound)
         except SyntaxError as exc:
-            raise QueryError(describe_syntax_error(exc, text)) from exc
+            raise QueryError(_syntax_message(exc, text, bound)) from exc
         return from_oxigraph(result)
+
+
+def _syntax_message(exc: SyntaxError, text: str, bound: dict[str, str]) -> str:
+    """The message the in-memory store gives for this query (rdflib's parser), else Oxigraph's own.
+
+    Oxigraph lists what it expected in no fixed order; rdflib's parser is
+    deterministic and is what `--store memory` always reported.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepareQuery(text, initNs=bound)
+    except Exception as found:  # pyparsing and rdflib raise many types
+        return describe_syntax_error(found, text, bound)
+    return describe_syntax_error(exc, text, bound)
 
 
 def from_oxigraph(result: object) -> Result:
@@ -362,5 +519,20 @@ def _server_message(error: urllib.error.HTTPError) -> str:
     return sanitize(raw.decode("utf-8", "replace")) or sanitize(str(error.reason))
 
 
-__all__ = ["OxigraphSource", "RemoteSource", "StoreSpec", "auth_headers", "dataset_ntriples",
-           "from_oxigraph", "open_store", "parse_results_json", "push", "query_form", "to_rdflib"]
+__all__ = [
+    "DEFAULT_OUT",
+    "OxigraphSource",
+    "RemoteSource",
+    "StoreSpec",
+    "auth_headers",
+    "built_store",
+    "current_build",
+    "dataset_ntriples",
+    "default_out",
+    "from_oxigraph",
+    "open_store",
+    "parse_results_json",
+    "push",
+    "query_form",
+    "to_rdflib",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,14 @@ REFERENCE = SHARED / "reference" / "cn-miit-industrial-plan-2022.md"
 # The reference record exactly as the steering repo ships it (a fixture of the input format);
 # seeds/ holds the corrected record of the same instrument under the same id.
 REFERENCE_COPY = FIXTURES / "reference"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reader_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Readers (query, lineage, …) build into $CCUS_KG_OUT: a temporary folder, never ./build of the checkout."""
+    folder = tmp_path_factory.mktemp("reader-builds") / "build"
+    os.environ["CCUS_KG_OUT"] = str(folder)
+    return folder
 
 
 @pytest.fixture

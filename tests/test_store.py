@@ -146,22 +146,25 @@ def test_embedded_store_reloads_only_when_the_seeds_change(corpus: Path, tmp_pat
     work = tmp_path / "seeds"
     shutil.copytree(corpus, work)
     path = tmp_path / "store"
-    first = OxigraphSource.from_seeds(path, work)
+    out = tmp_path / "build"
+    first = OxigraphSource.from_seeds(path, work, out=out)
     n = len(first.store)
-    stamp = (path / ".ccus-kg-content").read_text()
+    stamp = (path / "manifest.json").read_text()
     del first
-    again = OxigraphSource.from_seeds(path, work)
-    assert len(again.store) == n and (path / ".ccus-kg-content").read_text() == stamp
+    said: list[str] = []
+    again = OxigraphSource.from_seeds(path, work, out=out, say=said.append)
+    assert len(again.store) == n and (path / "manifest.json").read_text() == stamp
+    assert said == [f"answered from {path} (current for 5 record files)"]
     del again
     (work / "en" / "ca-ab-ccs-2010.md").unlink()
-    smaller = OxigraphSource.from_seeds(path, work)
+    smaller = OxigraphSource.from_seeds(path, work, out=out)
     assert len(smaller.store) < n
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("postgres:x", "--store must be memory, oxigraph:PATH or sparql:QUERY_URL"),
+    ("postgres:x", "--store must be build, memory, oxigraph:PATH or sparql:QUERY_URL"),
     ("sparql:ftp://x", "--store sparql: must be an http"),
-    ("oxigraph:", "--store must be memory"),
+    ("oxigraph:", "--store must be build, memory"),
 ])
 def test_bad_store_spec(text: str, message: str) -> None:
     with pytest.raises(StoreError, match=message):
@@ -171,12 +174,12 @@ def test_bad_store_spec(text: str, message: str) -> None:
 def test_query_cli_on_each_store(oxigraph_server: str, corpus: Path, tmp_path: Path) -> None:
     push(load(corpus), oxigraph_server + "/store")
     outputs = []
-    for store in ("memory", f"oxigraph:{tmp_path / 'cli-store'}", f"sparql:{oxigraph_server}/query"):
+    for store in ("build", "memory", f"oxigraph:{tmp_path / 'cli-store'}", f"sparql:{oxigraph_server}/query"):
         result = CliRunner().invoke(main, ["query", "current-version", "--seeds", str(corpus), "--store", store,
                                            "-p", "id=no-storage-2010", "--format", "csv"])
         assert result.exit_code == 0, result.output
         outputs.append(result.stdout)
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
     assert outputs[0].splitlines()[1] == "no-storage-2014,Storage Regulations 2014,2014-12-19,Active"
 
 
@@ -193,13 +196,13 @@ def test_lineage_in_force_and_analyze_answer_the_same_on_each_store(oxigraph_ser
                                                                      tmp_path: Path) -> None:
     push(load(corpus), oxigraph_server + "/store")
     answers = []
-    for store in ("memory", f"oxigraph:{tmp_path / 'lineage-store'}", f"sparql:{oxigraph_server}/query"):
+    for store in ("build", "memory", f"oxigraph:{tmp_path / 'lineage-store'}", f"sparql:{oxigraph_server}/query"):
         common = ["--seeds", str(corpus), "--store", store, "--format", "json"]
         runs = [CliRunner().invoke(main, args + common) for args in (
             ["lineage", "no-storage-2010"], ["in-force", "--date", "2015-02-01"], ["analyze"])]
         assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]
         answers.append([r.stdout for r in runs])
-    assert answers[0] == answers[1] == answers[2]
+    assert answers[0] == answers[1] == answers[2] == answers[3]
     assert '"current": [\n    "no-storage-2014"\n  ]' in answers[0][0]
 
 

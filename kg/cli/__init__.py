@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import click
 
-from kg import __version__
-
 from .build_cmd import build_command, export_command
 from .lineage_cmd import analyze_command, in_force_command, lineage_command
 from .profile_cmd import profile_command
@@ -20,7 +18,7 @@ from .validate_cmd import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ccus-kg")
+@click.version_option(package_name="ccus-kg", prog_name="ccus-kg")
 def main() -> None:
     """ccus-kg: a knowledge graph of CCUS policy instruments.
 

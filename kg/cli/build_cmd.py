@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg.build import build, load
 from kg.errors import DataError, Severity
-from kg.export import FORMATS, GRAPH_FORMATS, lineage_graph, serialize, with_schemes, write_atomic
-from kg.lineage import Lineage
-from kg.records import RULE_PREFIX as LOAD_RULE
 
 from .common import (
+    LazyChoice,
     base_option,
     err,
     format_option,
@@ -33,16 +30,18 @@ class _Bar:
     """A rich progress bar on stderr for long corpora, silent otherwise."""
 
     def __init__(self) -> None:
-        self.progress: Progress | None = None
+        self.progress: Any = None
         self.task = None
 
     def __call__(self, done: int, total: int) -> None:
         if total < PROGRESS_FROM or not err.is_terminal:
             return
         if self.progress is None:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.progress = Progress(TextColumn("reading records"), BarColumn(),
                                      TextColumn("{task.completed}/{task.total}"),
-                                     TimeElapsedColumn(), console=err, transient=True)
+                                     TimeElapsedColumn(), console=err.real(), transient=True)
             self.progress.start()
             self.task = self.progress.add_task("records", total=total)
         self.progress.update(self.task, completed=done)
@@ -73,6 +72,8 @@ def build_command(seeds: Path, out_dir: Path, allow_invalid: bool, no_cache: boo
 
     Example: ccus-kg build --seeds seeds --out build
     """
+    from kg.build import build
+
     try:
         kg = build(seeds, out_dir, base=base, allow_invalid=allow_invalid, progress=_Bar(), cache=not no_cache)
     except DataError as exc:
@@ -100,7 +101,8 @@ def _summary_line(s: dict[str, object]) -> str:
 
 @click.command("export")
 @seeds_option
-@click.option("--format", "fmt", type=click.Choice([*FORMATS, *GRAPH_FORMATS]), default="ttl", show_default=True,
+@click.option("--format", "fmt", type=LazyChoice("kg.export:FORMATS", "kg.export:GRAPH_FORMATS"), default="ttl",
+              show_default=True,
               help="Serialisation of the RDF graph, or graphml / gexf: the lineage graph for Gephi and Cytoscape.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write here (atomically) instead of stdout.")
@@ -117,6 +119,11 @@ def export_command(seeds: Path, fmt: str, output: Path | None, base: str, verbos
     Example: ccus-kg export --format jsonld -o ccus-kg.jsonld
     Example: ccus-kg export --format graphml -o lineage.graphml
     """
+    from kg.build import load
+    from kg.export import GRAPH_FORMATS, lineage_graph, serialize, with_schemes, write_atomic
+    from kg.lineage import Lineage
+    from kg.records import RULE_PREFIX as LOAD_RULE
+
     kg = load(seeds, base)
     unreadable = {f.file for f in kg.findings if f.severity is Severity.VIOLATION and f.rule.startswith(LOAD_RULE)}
     print_findings(kg.findings, verbose=verbose)

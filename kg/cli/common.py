@@ -12,16 +12,39 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from kg.errors import DataError, Finding, KgError, Severity
-from kg.namespaces import DEFAULT_BASE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+class _Console:
+    """A rich Console made on first use: `--help`, `--version` and plain-text answers never import rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def real(self) -> Any:
+        """The rich Console itself (for rich APIs that take one)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+
+def escape(text: str) -> str:
+    """rich.markup.escape, imported when first needed."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+out: Any = _Console(highlight=False, soft_wrap=True)
+err: Any = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 STYLE = {Severity.VIOLATION: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -37,7 +60,7 @@ def seeds_option(func: F) -> F:
 class StoreType(click.ParamType):
     """--store memory | oxigraph:PATH | sparql:QUERY_URL, checked when the command line is read."""
 
-    name = "memory|oxigraph:PATH|sparql:URL"
+    name = "build|memory|oxigraph:PATH|sparql:URL"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from kg.store import StoreSpec
@@ -49,12 +72,48 @@ class StoreType(click.ParamType):
 
 
 def store_option(func: F) -> F:
-    """--store, default the rdflib in-memory graph."""
+    """--store, default the Oxigraph store the build leaves in --out."""
     return click.option(
-        "--store", type=StoreType(), default="memory", show_default=True,
-        help="Where queries run: memory (rdflib), oxigraph:PATH (embedded, loaded from --seeds when stale) "
-             "or sparql:QUERY_URL (a remote endpoint).",
+        "--store", type=StoreType(), default="build", show_default=True,
+        help="Where queries run: build (the store `ccus-kg build` leaves in --out, rebuilt first when the "
+             "records changed), memory (rdflib, mapped on every call), oxigraph:PATH (a store folder of "
+             "your own, refreshed from the build) or sparql:QUERY_URL (a remote endpoint).",
     )(func)
+
+
+def reader_verbose_option(func: F) -> F:
+    """--verbose for readers: say where the answer came from."""
+    return click.option("--verbose", "-v", is_flag=True,
+                        help="Say on stderr whether the answer came from the current build or a rebuild (and why).")(
+        func)
+
+
+def out_option(func: F) -> F:
+    """--out DIR: the build folder readers answer from (env CCUS_KG_OUT)."""
+    return click.option(
+        "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+        envvar="CCUS_KG_OUT", show_default=True,
+        help="Build folder to answer from (as `ccus-kg build --out`); rebuilt there when the records "
+             "changed since. Also read from CCUS_KG_OUT.",
+    )(func)
+
+
+class LazyChoice(click.Choice):  # type: ignore[type-arg]
+    """A Choice whose values live in a module imported only when the option is used or its help shown."""
+
+    def __init__(self, *sources: str) -> None:  # "module:NAME" each, concatenated
+        self.sources = sources
+        self.case_sensitive = True
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        import importlib
+
+        values: list[str] = []
+        for source in self.sources:
+            module, _, name = source.partition(":")
+            values.extend(getattr(importlib.import_module(module), name))
+        return tuple(values)
 
 
 class BaseType(click.ParamType):
@@ -71,10 +130,19 @@ class BaseType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class _BaseOption(click.Option):
+    """--base whose default is read from kg.namespaces (and rdflib with it) only when a command runs."""
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
+        from kg.namespaces import DEFAULT_BASE
+
+        return DEFAULT_BASE
+
+
 def base_option(func: F) -> F:
     """--base IRI for minted resources."""
     return click.option(
-        "--base", type=BaseType(), default=DEFAULT_BASE, show_default=True, metavar="IRI",
+        "--base", cls=_BaseOption, type=BaseType(), show_default=True, metavar="IRI",
         help="Base IRI under which policy, cluster and jurisdiction IRIs are minted.",
     )(func)
 
@@ -118,7 +186,7 @@ def handle_errors(func: F) -> F:
 GROUP_AFTER = 3  # findings of one rule past this many are summed up in one line unless --verbose
 
 
-def print_findings(findings: Iterable[Finding], stream: Console = err, verbose: bool = True) -> None:
+def print_findings(findings: Iterable[Finding], stream: Any = err, verbose: bool = True) -> None:
     """One line per finding: file:line: field: message, coloured by severity.
 
     Without ``verbose``, a rule that fires more than GROUP_AFTER times shows
@@ -149,19 +217,35 @@ def verbose_option(func: F) -> F:
                         help="List every finding; otherwise a rule found many times is summed up in one line.")(func)
 
 
+def reader_source(seeds: Path, store: Any, base: str, out_dir: Path | None, verbose: bool) -> Any:
+    """The SparqlSource a reader answers from; with --verbose, stderr says if the build was current or rebuilt."""
+    from kg.store import open_store
+
+    def say(line: str) -> None:
+        if verbose:
+            err.print(line, markup=False)
+
+    return open_store(store, seeds, base, out=out_dir, say=say)
+
+
 def print_json(data: Any) -> None:
     """Machine output: plain JSON on stdout, no colour, no wrapping."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 
 __all__ = [
+    "LazyChoice",
     "base_option",
     "err",
+    "escape",
     "format_option",
     "handle_errors",
     "out",
+    "out_option",
     "print_findings",
     "print_json",
+    "reader_source",
+    "reader_verbose_option",
     "seeds_option",
     "store_option",
     "verbose_option",

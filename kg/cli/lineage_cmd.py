@@ -5,23 +5,36 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
-from kg.drawing import dot, family_svg, mermaid, timeline_svg
 from kg.errors import QueryError
-from kg.export import write_atomic
-from kg.jurisdictions import resolve
-from kg.lineage import Lineage
-from kg.store import StoreSpec, open_store
 
-from .common import base_option, handle_errors, out, print_json, seeds_option, store_option
+from .common import (
+    base_option,
+    escape,
+    handle_errors,
+    out,
+    out_option,
+    print_json,
+    reader_source,
+    reader_verbose_option,
+    seeds_option,
+    store_option,
+)
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from kg.lineage import Lineage
+    from kg.store import StoreSpec
 
 
-def _lineage(seeds: Path, store: StoreSpec, base: str) -> Lineage:
-    return Lineage.from_source(open_store(store, seeds, base))
+def _lineage(seeds: Path, store: StoreSpec, base: str, out_dir: Path, verbose: bool) -> Lineage:
+    from kg.lineage import Lineage
+
+    return Lineage.from_source(reader_source(seeds, store, base, out_dir, verbose))
 
 
 def _svg_option(what: str):
@@ -33,12 +46,15 @@ def _svg_option(what: str):
 @click.argument("policy_id")
 @seeds_option
 @store_option
+@out_option
+@reader_verbose_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "mermaid", "dot"]), default="text",
               show_default=True, help="Output format.")
 @_svg_option("the policy's lineage family")
 @base_option
 @handle_errors
-def lineage_command(policy_id: str, seeds: Path, store: StoreSpec, fmt: str, svg: Path | None, base: str) -> None:
+def lineage_command(policy_id: str, seeds: Path, store: StoreSpec, out_dir: Path, verbose: bool, fmt: str,
+                    svg: Path | None, base: str) -> None:
     """What a policy replaced and what replaced it, its amendments, repeals, implementing and
     transposing instruments, its current version(s) and clusters.
 
@@ -50,17 +66,24 @@ def lineage_command(policy_id: str, seeds: Path, store: StoreSpec, fmt: str, svg
 
     Example: ccus-kg lineage us-45q-eiea-2008 --format json
     """
-    lineage = _lineage(seeds, store, base)
+    lineage = _lineage(seeds, store, base, out_dir, verbose)
     answer = lineage.describe(policy_id)
     members = lineage.neighbourhood(policy_id)
     if svg is not None:
-        write_atomic(svg, family_svg(lineage, members, focus=policy_id))
+        from kg.drawing import family_svg
+        from kg.export import write_atomic
+
+        write_atomic(svg, family_svg(lineage, members, focus=policy_id))  # type: ignore[arg-type]
     if fmt == "json":
         print_json(answer)
     elif fmt == "mermaid":
-        click.echo(mermaid(lineage, members, policy_id), nl=False)
+        from kg.drawing import mermaid
+
+        click.echo(mermaid(lineage, members, policy_id), nl=False)  # type: ignore[arg-type]
     elif fmt == "dot":
-        click.echo(dot(lineage, members, policy_id), nl=False)
+        from kg.drawing import dot
+
+        click.echo(dot(lineage, members, policy_id), nl=False)  # type: ignore[arg-type]
     else:
         click.echo(tree_text(lineage, policy_id, answer), nl=False)
 
@@ -128,11 +151,14 @@ def _day(value: str) -> str:
               help="Only this jurisdiction (a name in any language or an ISO 3166 code; subdivisions included).")
 @seeds_option
 @store_option
+@out_option
+@reader_verbose_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @base_option
 @handle_errors
-def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec, fmt: str, base: str) -> None:
+def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec, out_dir: Path, verbose: bool,
+                     fmt: str, base: str) -> None:
     """The policies in force on a day, as amended that day, derived from the lineage.
 
     In force from the earliest in-force / commenced milestone, else the issue
@@ -150,15 +176,19 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
         raise QueryError(f"--date '{on}' is not a real date YYYY-MM-DD")
     code = None
     if country:
+        from kg.jurisdictions import resolve
+
         found = resolve(country)
         if found is None:
             raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
         code = found.code
-    lineage = _lineage(seeds, store, base)
+    lineage = _lineage(seeds, store, base, out_dir, verbose)
     answer = lineage.in_force_rows(day, code)
     if fmt == "json":
         print_json(answer)
         return
+    from rich.table import Table
+
     lineage_rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
     table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(lineage_rows)}",
                   caption="↳ an amending instrument in force that day, under the one it amends, oldest first")
@@ -191,21 +221,27 @@ def _columns(table: Table) -> None:
 @click.command("analyze")
 @seeds_option
 @store_option
+@out_option
+@reader_verbose_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @_svg_option("the timeline of instruments in force per jurisdiction and year")
 @base_option
 @handle_errors
-def analyze_command(seeds: Path, store: StoreSpec, fmt: str, svg: Path | None, base: str) -> None:
+def analyze_command(seeds: Path, store: StoreSpec, out_dir: Path, verbose: bool, fmt: str, svg: Path | None,
+                    base: str) -> None:
     """The shape of the lineage: families, chains, forks, merges, dangling links, cycles, hubs, timeline.
 
     Dangling references and cycles are reported, never fatal.
 
     Example: ccus-kg analyze --seeds seeds --svg timeline.svg
     """
-    lineage = _lineage(seeds, store, base)
+    lineage = _lineage(seeds, store, base, out_dir, verbose)
     report = lineage.analysis()
     if svg is not None:
+        from kg.drawing import timeline_svg
+        from kg.export import write_atomic
+
         write_atomic(svg, timeline_svg(lineage.timeline()))
     if fmt == "json":
         print_json(report)

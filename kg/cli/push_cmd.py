@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.build import load
 from kg.errors import DataError
-from kg.store import push
 from kg.urls import check_http_url
 
 from .common import base_option, handle_errors, out, seeds_option
@@ -35,6 +33,9 @@ def push_command(endpoint: str, graph: str | None, allow_invalid: bool, seeds: P
     check_http_url(endpoint, "--endpoint")  # a usage error before any work, and never file: or the like
     if graph is not None:
         check_http_url(graph, "--graph")
+    from kg.build import load
+    from kg.store import push
+
     kg = load(seeds, base)
     report = kg.validate()
     if not report.conforms and not allow_invalid:

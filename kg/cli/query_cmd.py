@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rdflib import Literal
-from rich.markup import escape
-from rich.table import Table
 
 from kg.errors import QueryError
-from kg.queries import NamedQuery, catalogue, check_policy_id, parse_query_file, parse_query_text, run
-from kg.results import GRAPH_FORMATS, SELECT_FORMATS, plain, render
-from kg.store import StoreSpec, open_store
 
-from .common import base_option, handle_errors, out, print_json, seeds_option, store_option
+from .common import (
+    LazyChoice,
+    base_option,
+    escape,
+    handle_errors,
+    out,
+    out_option,
+    print_json,
+    reader_source,
+    reader_verbose_option,
+    seeds_option,
+    store_option,
+)
+
+if TYPE_CHECKING:
+    from kg.queries import NamedQuery
+    from kg.store import StoreSpec
 
 ID_COLUMNS = frozenset({"id", "current", "jurisdiction", "predecessor", "successor", "amendment"})
 
@@ -36,15 +47,17 @@ class ParamType(click.ParamType):
 @click.argument("query", required=False)
 @seeds_option
 @store_option
+@out_option
+@reader_verbose_option
 @click.option("--param", "-p", "params", type=ParamType(), multiple=True,
               help="A parameter value, name=value (repeatable); bound as a typed RDF term.")
-@click.option("--format", "fmt", type=click.Choice([*SELECT_FORMATS, *GRAPH_FORMATS]), default="table",
-              show_default=True, help="Result format (ttl, nt, jsonld for CONSTRUCT/DESCRIBE).")
+@click.option("--format", "fmt", type=LazyChoice("kg.results:SELECT_FORMATS", "kg.results:GRAPH_FORMATS"),
+              default="table", show_default=True, help="Result format (ttl, nt, jsonld for CONSTRUCT/DESCRIBE).")
 @click.option("--list", "listing", is_flag=True, help="List the named queries instead (text or json).")
 @base_option
 @handle_errors
-def query_command(query: str | None, seeds: Path, store: StoreSpec, params: tuple[tuple[str, str], ...],
-                  fmt: str, listing: bool, base: str) -> None:
+def query_command(query: str | None, seeds: Path, store: StoreSpec, out_dir: Path, verbose: bool,
+                  params: tuple[tuple[str, str], ...], fmt: str, listing: bool, base: str) -> None:
     """Run a named query, a .rq file, or a query from stdin (-).
 
     Parameters are bound as typed RDF terms, never pasted into the query;
@@ -57,12 +70,15 @@ def query_command(query: str | None, seeds: Path, store: StoreSpec, params: tupl
         return
     if not query:
         raise QueryError("name a query (see ccus-kg query --list), a .rq file, or - for stdin")
+    from kg.queries import check_policy_id, run
+    from kg.results import render
+
     named = _resolve(query)
-    source = open_store(store, seeds, base)
+    answering = reader_source(seeds, store, base, out_dir, verbose)
     values = dict(params)
     if "id" in values and any(p.name == "id" for p in named.params):
-        check_policy_id(source, values["id"])
-    result = run(source, named, values)
+        check_policy_id(answering, values["id"])
+    result = run(answering, named, values)
     if fmt == "table":
         if result.kind == "graph":
             fmt = "ttl"
@@ -76,6 +92,8 @@ def query_command(query: str | None, seeds: Path, store: StoreSpec, params: tupl
 
 
 def _resolve(query: str) -> NamedQuery:
+    from kg.queries import catalogue, parse_query_file, parse_query_text
+
     if query == "-":
         return parse_query_text(sys.stdin.read(), "-")
     path = Path(query)
@@ -94,10 +112,14 @@ def _resolve(query: str) -> NamedQuery:
 
 
 def _list(fmt: str) -> None:
+    from kg.queries import catalogue
+
     queries = catalogue()
     if fmt == "json":
         print_json([q.as_dict() for q in queries.values()])
         return
+    from rich.table import Table
+
     table = Table(title=f"{len(queries)} named queries", show_lines=False)
     # The name is what a user types: never cut or wrapped, whatever the terminal's width.
     table.add_column("name", style="bold", no_wrap=True, min_width=max(len(n) for n in queries))
@@ -111,9 +133,15 @@ def _list(fmt: str) -> None:
 
 
 def _table(result) -> None:  # type: ignore[no-untyped-def]
+    from rdflib import Literal
+
+    from kg.results import plain
+
     if result.kind == "ask":
         out.print("true" if result.boolean else "false")
         return
+    from rich.table import Table
+
     table = Table(show_lines=False)
     # A column whose literals share one language shows the text alone ("credit", not "credit@en");
     # where languages mix, each cell says its own.

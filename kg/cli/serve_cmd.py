@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from kg.build import load
-
 from .common import base_option, err, handle_errors, print_findings, seeds_option
 
 
@@ -48,6 +46,7 @@ def serve_command(seeds: Path, host: str, port: int, timeout: float, max_rows: i
 
     Example: ccus-kg serve --seeds seeds --port 8000 --timeout 5 --max-memory 512
     """
+    from kg.build import load
     from kg.server import App, servable
     from kg.transport import Limits, serve_forever
     from kg.worker import MB

@@ -7,14 +7,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
-from kg.build import load
 from kg.errors import Severity
-from kg.export import turtle
-from kg.validation import report_triples
 
-from .common import STYLE, base_option, handle_errors, out, print_json, seeds_option
+from .common import STYLE, base_option, escape, handle_errors, out, print_json, seeds_option
 
 
 @click.command("validate")
@@ -38,12 +34,17 @@ def validate_command(seeds: Path, fmt: str, strict: bool, engine: str, base: str
     Example: ccus-kg validate --seeds seeds --format json
     Example: ccus-kg validate --seeds seeds --format ttl > report.ttl
     """
+    from kg.build import load
+
     kg = load(seeds, base)
     report = kg.validate(engine)
     if fmt == "json":
         print_json({"conforms": report.conforms, "counts": report.counts(),
                     "findings": [f.as_dict() for f in report.findings]})
     elif fmt == "ttl":
+        from kg.export import turtle
+        from kg.validation import report_triples
+
         sys.stdout.write(turtle(report_triples(report, kg.minter), base))
     else:
         _print_text(report.findings, report.counts())
