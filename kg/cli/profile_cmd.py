@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from kg.errors import QueryError
-from kg.export import write_atomic
-from kg.jurisdictions import resolve
-from kg.landscape import profile, scopes, timeline
-from kg.landscape_drawing import coverage_svg
-from kg.lineage import Lineage
-from kg.store import StoreSpec, open_store
 
-from .common import base_option, handle_errors, out, print_json, seeds_option, store_option
+from .common import (
+    base_option,
+    escape,
+    handle_errors,
+    out,
+    out_option,
+    print_json,
+    reader_source,
+    reader_verbose_option,
+    seeds_option,
+    store_option,
+)
 from .lineage_cmd import _day
+
+if TYPE_CHECKING:
+    from kg.store import StoreSpec
 
 
 @click.command("profile")
@@ -26,6 +33,8 @@ from .lineage_cmd import _day
 @click.option("--date", "on", required=True, metavar="YYYY-MM-DD", help="The day asked about.")
 @seeds_option
 @store_option
+@out_option
+@reader_verbose_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--svg", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -33,8 +42,8 @@ from .lineage_cmd import _day
                    "as SVG here (drawn locally, no network).")
 @base_option
 @handle_errors
-def profile_command(country: str, on: str, seeds: Path, store: StoreSpec, fmt: str, svg: Path | None,
-                    base: str) -> None:
+def profile_command(country: str, on: str, seeds: Path, store: StoreSpec, out_dir: Path, verbose: bool, fmt: str,
+                    svg: Path | None, base: str) -> None:
     """Which of the seven regulatory pillars a jurisdiction covers on a day, and by which instruments.
 
     A pillar is covered when an instrument of the jurisdiction, or of one
@@ -46,22 +55,31 @@ def profile_command(country: str, on: str, seeds: Path, store: StoreSpec, fmt: s
 
     Example: ccus-kg profile --country NO --date 2024-01-01 --format json
     """
+    from kg.jurisdictions import resolve
+    from kg.landscape import profile, scopes, timeline
+    from kg.lineage import Lineage
+
     day = _day(on)
     if not day:
         raise QueryError(f"--date '{on}' is not a real date YYYY-MM-DD")
     found = resolve(country)
     if found is None:
         raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
-    source = open_store(store, seeds, base)
+    source = reader_source(seeds, store, base, out_dir, verbose)
     lineage, scope = Lineage.from_source(source), scopes(source)
     answer = profile(lineage, scope, found.code, day)
     if svg is not None:
+        from kg.export import write_atomic
+        from kg.landscape_drawing import coverage_svg
+
         starts = [span[0] for pid in lineage.policies if (span := lineage.interval(pid)) is not None]
         first = int(min(starts, default=day)[:4])
         write_atomic(svg, coverage_svg(timeline(lineage, scope, found.code, range(first, int(day[:4]) + 1))))
     if fmt == "json":
         print_json(answer)
         return
+    from rich.table import Table
+
     table = Table(title=f"Regulatory pillars of {found.code} on {day}")
     for column in ("pillar", "covered", "instruments in force"):
         table.add_column(column)
