@@ -166,3 +166,15 @@ def test_in_force_with_an_id_too_long_for_a_title_column_gives_the_title_its_own
     first = lines.index("│ au-nger-act-2007" + " " * 61 + "│")
     assert lines[first + 1] == "│   2007-09-28 AU     National Greenhouse and Energy Reporting Act 2007 (No. … │"
     assert len([line for line in lines if line.startswith("│ ") and not line.startswith("│  ")]) == len(ids)
+
+
+def test_no_deprecation_warning_from_a_query_that_uses_replace() -> None:
+    """On Python 3.13 rdflib's REPLACE warned once per row (thousands on a build); none reaches the user now."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-m", "kg", "query", "lineage-edges",
+                             "--seeds", str(SEEDS), "--format", "csv"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[0] == "older,newer,relation,dangling"
