@@ -19,7 +19,7 @@ from rdflib.term import Node
 from kg.build import KnowledgeGraph
 from kg.drawing import family_svg
 from kg.lineage import ENDING, OPEN_END, Lineage
-from kg.namespaces import CCUS, OWL, RDF, RDFS, prefixes
+from kg.namespaces import CCUS, OWL, RDF, RDFS, SVG, prefixes
 from kg.queries import NamedQuery
 from kg.records import DIMENSIONS, Record
 from kg.vocab import vocabularies
@@ -121,7 +121,7 @@ def web_link(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in ("http", "https") and url == url.strip()
 
 
-FAVICON = ("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><rect width=\"32\" height=\"32\" rx=\"6\" "
+FAVICON = (f"<svg xmlns=\"{SVG}\" viewBox=\"0 0 32 32\"><rect width=\"32\" height=\"32\" rx=\"6\" "
            "fill=\"#12343b\"/><circle cx=\"16\" cy=\"16\" r=\"8\" fill=\"none\" stroke=\"#dff3ea\" stroke-width=\"3\"/>"
            "<circle cx=\"16\" cy=\"16\" r=\"3\" fill=\"#0b6e4f\"/></svg>")
 STATIC["favicon.svg"] = ("image/svg+xml", FAVICON.encode())

@@ -128,9 +128,14 @@ def test_export_says_what_the_exported_graph_violates(tmp_path: Path) -> None:
 
 def in_force_text(width: int, *args: str) -> tuple[list[str], list[str]]:
     """The in-force table at a terminal width, and the ids the JSON answer gives."""
+    from kg.cli.common import out
+
     runner = CliRunner()
+    # rich fixes a console's width when COLUMNS is set as it is made: set it for this call either way
+    saved, out.width = out._width, width
     text = runner.invoke(main, ["in-force", "--seeds", str(SEEDS), *args], env={"COLUMNS": str(width)},
                          terminal_width=width)
+    out._width = saved
     data = runner.invoke(main, ["in-force", "--seeds", str(SEEDS), *args, "--format", "json"])
     assert text.exit_code == 0 and data.exit_code == 0, text.output
     import json
