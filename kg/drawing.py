@@ -139,8 +139,10 @@ def timeline_svg(timeline: dict[str, dict[int, int]]) -> str:
     width = label_w + len(span) * cell + PAD
     height = head + len(timeline) * cell + PAD
     parts = []
+    last = len(span) - 1
     for i, year in enumerate(span):
-        if year % 5 == 0 or i == 0 or i == len(span) - 1:
+        # first, last, and every fifth year not within two columns of them (labels 26 px apart touch)
+        if i in (0, last) or (year % 5 == 0 and 2 <= i <= last - 2):
             parts.append(f'<text x="{label_w + i * cell + cell // 2}" y="{head - 8}" font-size="10" '
                          f'text-anchor="middle" fill="#5b6b7c">{year}</text>')
     for r, (country, counts) in enumerate(timeline.items()):

@@ -65,6 +65,30 @@ def _blank(dangling: bool) -> dict[str, Any]:
             "clusters": [], "milestones": [], "dangling": dangling}
 
 
+def pagerank(g: nx.Graph, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 1000) -> dict[Any, float]:
+    """PageRank of an undirected graph by power iteration, in plain Python.
+
+    networkx.pagerank needs scipy (over 200 MB installed) for what is, on graphs
+    of a few hundred nodes, a loop of a few dozen sweeps. Same model as networkx:
+    every edge walks both ways, a node with no edge spreads its rank evenly.
+    """
+    nodes = list(g)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    degree = {v: g.degree(v) for v in nodes}
+    x = dict.fromkeys(nodes, 1.0 / n)
+    for _ in range(max_iter):
+        dangling = alpha * sum(x[v] for v in nodes if degree[v] == 0) / n
+        base = (1.0 - alpha) / n + dangling
+        new = {v: base + alpha * sum(x[u] / degree[u] for u in g[v]) for v in nodes}
+        err = sum(abs(new[v] - x[v]) for v in nodes)
+        x = new
+        if err < n * tol:
+            break
+    return x
+
+
 @dataclass
 class Lineage:
     """The lineage graph and the questions asked of it."""
@@ -391,6 +415,15 @@ class Lineage:
 
     def centrality(self, limit: int = 10) -> list[tuple[str, float]]:
         """PageRank on the undirected policy-cluster-lineage graph: hub instruments first."""
+        g = self.centrality_graph()
+        if g.number_of_edges() == 0:
+            return []
+        rank = pagerank(g)
+        policies = [(n, round(r, 6)) for n, r in rank.items() if isinstance(n, str) and self._known(n)]
+        return sorted(policies, key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    def centrality_graph(self) -> nx.Graph:
+        """Policies joined to their clusters and to the policies they replace, edges walked both ways."""
         g = nx.Graph()
         for pid in self.policies:
             g.add_node(pid)
@@ -398,11 +431,7 @@ class Lineage:
                 g.add_edge(pid, ("cluster", name))
         for older, newer in self.graph.edges():
             g.add_edge(older, newer)
-        if g.number_of_edges() == 0:
-            return []
-        rank = nx.pagerank(g)
-        policies = [(n, round(r, 6)) for n, r in rank.items() if isinstance(n, str) and self._known(n)]
-        return sorted(policies, key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return g
 
     def cluster_members(self) -> dict[str, list[str]]:
         members: dict[str, list[str]] = {}

@@ -19,7 +19,7 @@ from rdflib.term import Node
 from kg.build import KnowledgeGraph
 from kg.drawing import family_svg
 from kg.lineage import ENDING, OPEN_END, Lineage
-from kg.namespaces import CCUS, OWL, RDF, RDFS, prefixes
+from kg.namespaces import CCUS, OWL, RDF, RDFS, SVG, prefixes
 from kg.queries import NamedQuery
 from kg.records import DIMENSIONS, Record
 from kg.vocab import vocabularies
@@ -31,9 +31,10 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin:0; font:15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif;
        color:var(--ink); background:var(--bg); }
-header { background:#12343b; color:#fff; padding:.6rem 1.2rem; display:flex; gap:1.4rem; align-items:baseline; }
+header { background:#12343b; color:#fff; padding:.6rem 1.2rem; display:flex; flex-wrap:wrap; gap:.3rem 1.4rem;
+         align-items:baseline; }
 header a { color:#dff3ea; text-decoration:none; } header strong a { color:#fff; font-size:1.1rem; }
-main { max-width:1180px; margin:0 auto; padding:1rem 1.2rem 3rem; }
+main { max-width:1180px; margin:0 auto; padding:1rem 1.2rem 3rem; overflow-wrap:break-word; }
 h1 { font-size:1.5rem; margin:.6rem 0 .2rem; } h2 { font-size:1.15rem; margin:1.6rem 0 .5rem;
      border-bottom:1px solid var(--line); padding-bottom:.2rem; }
 .zh { color:var(--muted); } .muted { color:var(--muted); } .id { font-family:ui-monospace, monospace; font-size:.9em; }
@@ -48,14 +49,23 @@ button { background:var(--accent); color:#fff; border:0; padding:.4rem .9rem; cu
 .badge { display:inline-block; padding:0 .45rem; border-radius:9px; font-size:.8rem;
          background:#e3efe9; color:#0b4d37; }
 .badge.Superseded, .badge.Repealed, .badge.Expired { background:#f4e5d3; color:var(--warn); }
-.grid { display:grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap:1rem; }
-.card { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.8rem 1rem; }
-dl.fields { display:grid; grid-template-columns: 15rem 1fr; gap:.2rem .8rem; margin:0; }
+.grid { display:grid; grid-template-columns: repeat(auto-fit, minmax(min(320px, 100%), 1fr)); gap:1rem; }
+.grid > * { min-width:0; }
+.card { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.8rem 1rem; overflow-wrap:anywhere; }
+dl.fields { display:grid; grid-template-columns: minmax(6rem, 15rem) minmax(0, 1fr); gap:.2rem .8rem; margin:0; }
 dl.fields dt { color:var(--muted); font-family:ui-monospace, monospace; font-size:.85rem; }
-dl.fields dd { margin:0; white-space:pre-wrap; }
+dl.fields dd { margin:0; white-space:pre-wrap; overflow-wrap:anywhere; }
 .timeline { list-style:none; padding:0; border-left:3px solid var(--accent); margin-left:.5rem; }
 .timeline li { margin:0 0 .5rem .8rem; } .timeline time { font-weight:600; margin-right:.5rem; }
+time, .date { white-space:nowrap; }
+.scroll { max-width:100%; overflow-x:auto; }
+svg { max-width:100%; height:auto; } .scroll > svg { max-width:none; }
 svg text { font-family: system-ui, sans-serif; }
+@media (max-width: 600px) {
+  main { padding:.8rem .7rem 2rem; }
+  dl.fields { grid-template-columns: minmax(0, 1fr); gap:0; } dl.fields dd { margin-bottom:.4rem; }
+  .filters label, .filters input, .filters select { width:100%; }
+}
 .error { background:#fbe9e7; border:1px solid #e5a49a; padding:.5rem .8rem; border-radius:4px; }
 details.query { background:#fff; border:1px solid var(--line); border-radius:6px; margin:.4rem 0; padding:.4rem .8rem; }
 details.query summary { cursor:pointer; font-weight:600; }
@@ -111,11 +121,21 @@ def web_link(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in ("http", "https") and url == url.strip()
 
 
+FAVICON = (f"<svg xmlns=\"{SVG}\" viewBox=\"0 0 32 32\"><rect width=\"32\" height=\"32\" rx=\"6\" "
+           "fill=\"#12343b\"/><circle cx=\"16\" cy=\"16\" r=\"8\" fill=\"none\" stroke=\"#dff3ea\" stroke-width=\"3\"/>"
+           "<circle cx=\"16\" cy=\"16\" r=\"3\" fill=\"#0b6e4f\"/></svg>")
+STATIC["favicon.svg"] = ("image/svg+xml", FAVICON.encode())
+
+
 def _page(title: str, body: str) -> str:
+    # Every table sits in a box that scrolls sideways, so a wide table never widens a narrow page.
+    body = body.replace("<table", "<div class=\"scroll\"><table").replace("</table>", "</table></div>")
     return (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{escape(title)} · ccus-kg</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
+        f"<title>{escape(title)} · ccus-kg</title>"
+        "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
+        "<link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
         "<body><header><strong><a href=\"/\">ccus-kg</a></strong><a href=\"/\">Policies</a>"
         "<a href=\"/query\">Query</a><a href=\"/ontology\">Ontology</a><a href=\"/void.ttl\">VoID</a>"
         "<a href=\"/dumps/ccus-kg.ttl\">Turtle dump</a></header>"
@@ -206,7 +226,7 @@ class Site:
                 + f"<br><span class=\"id muted\">{escape(pid)}</span></td>"
                 f"<td>{escape(jname)} <span class=\"muted id\">{escape(code)}</span></td>"
                 f"<td><span class=\"badge {escape(status)}\">{escape(status)}</span></td><td>{escape(cat)}</td>"
-                f"<td>{escape(str(record.get('pubDate') or record.get('year') or ''))}</td>"
+                f"<td class=\"date\">{escape(str(record.get('pubDate') or record.get('year') or ''))}</td>"
                 f"<td>{'' if mean is None else mean}</td></tr>")
 
         def options(values: Iterable[tuple[str, str]]) -> str:
@@ -339,8 +359,10 @@ class Site:
         members = self.lineage.neighbourhood(pid)
         if len(members) == 1:
             return "<p class=\"muted\">No related instrument is recorded.</p>"
-        return family_svg(self.lineage, members, focus=pid, standalone=False,
-                          href=lambda node: self.href(str(self.minter.policy(node))))
+        # A wide family scrolls inside its own box rather than widening the page.
+        svg = family_svg(self.lineage, members, focus=pid, standalone=False,
+                         href=lambda node: self.href(str(self.minter.policy(node))))
+        return f"<div class=\"scroll\">{svg}</div>"
 
     def relations(self, pid: str) -> str:
         """The legal relationships as dated lists: as amended by, implementing, transposing, and what

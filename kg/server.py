@@ -178,8 +178,8 @@ class App:
         # --- end kg.linked_data ---
         if path in ("/", "/index.html"):
             return self._html(self.site.index())
-        if path.startswith("/static/"):
-            found = pages.static(path[len("/static/"):])
+        if path.startswith("/static/") or path == "/favicon.ico":
+            found = pages.static("favicon.svg" if path == "/favicon.ico" else path[len("/static/"):])
             return Response(200, found[1], {"Content-Type": found[0]}) if found else self._404()
         if path == "/query":
             return self.query_page(params, multi)

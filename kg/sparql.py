@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,6 +21,13 @@ from kg.errors import QueryError
 from kg.namespaces import prefixes
 
 Triple = tuple[Node, Node, Node]
+
+# rdflib (7.6.0, its newest release) evaluates SPARQL REPLACE as re.sub(pattern, repl, text, flags): the flags
+# land in re.sub's count, which Python 3.13 deprecates passing by position, so every row of a query using
+# REPLACE (the lineage queries do) warns. The call is rdflib's and harmless (the flags are 0 there); only
+# that one message from that one module is silenced.
+warnings.filterwarnings("ignore", message="'count' is passed as positional argument", category=DeprecationWarning,
+                        module="rdflib.plugins.sparql.operators")
 
 
 @dataclass

@@ -124,3 +124,62 @@ def test_export_says_what_the_exported_graph_violates(tmp_path: Path) -> None:
         f"note: the exported graph has 2 violation(s) and 0 warning(s); run ccus-kg validate --seeds {seeds} "
         "for the report",
         "1 record file(s) could not be read and are left out"]
+
+
+def in_force_text(width: int, *args: str) -> tuple[list[str], list[str]]:
+    """The in-force table at a terminal width, and the ids the JSON answer gives."""
+    from kg.cli.common import out
+
+    runner = CliRunner()
+    # rich fixes a console's width when COLUMNS is set as it is made: set it for this call either way
+    saved, out.width = out._width, width
+    text = runner.invoke(main, ["in-force", "--seeds", str(SEEDS), *args], env={"COLUMNS": str(width)},
+                         terminal_width=width)
+    out._width = saved
+    data = runner.invoke(main, ["in-force", "--seeds", str(SEEDS), *args, "--format", "json"])
+    assert text.exit_code == 0 and data.exit_code == 0, text.output
+    import json
+
+    answer = json.loads(data.output)
+    ids = [i for r in answer["policies"] for i in (r["id"], *(f"↳ {a}" for a in r["amendedBy"]))]
+    return text.output.splitlines(), ids + [r["id"] for r in answer["provisionallyApplied"]]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("args", [("--date", "2020-01-01", "--country", "US"), ("--date", "2024-01-01")])
+def test_in_force_rows_fit_the_terminal_and_never_cut_an_id(width: int, args: tuple[str, ...]) -> None:
+    lines, ids = in_force_text(width, *args)
+    assert max(len(line) for line in lines) <= width
+    body = [line for line in lines if line.startswith("│ ")]
+    assert [line.split("│")[1].strip() for line in body if not line.startswith("│   ")] == ids  # each id whole
+    assert len(body) <= 2 * len(ids)  # at most two lines a row, never a six-line cell
+
+
+def test_in_force_titles_end_in_an_ellipsis_on_one_line() -> None:
+    lines, ids = in_force_text(80, "--date", "2020-01-01", "--country", "US")
+    assert lines[4] == "│ us-45q-eiea-2008                    │ Energy Improveme… │ US    │ 2008-10-03 │"
+    assert lines[5] == "│ ↳ us-45q-arrta-2009                 │ American Recover… │ US    │ 2009-02-17 │"
+    assert len([line for line in lines if line.startswith("│ ")]) == len(ids)  # one line a row
+    wide, _ = in_force_text(120, "--date", "2020-01-01", "--country", "US")
+    assert wide[4].startswith("│ us-45q-eiea-2008                    │ Energy Improvement and Extension Act of 2008,")
+    assert wide[4].endswith("… │ US    │ 2008-10-03 │") and len(wide[4]) == 120
+
+
+def test_in_force_with_an_id_too_long_for_a_title_column_gives_the_title_its_own_line() -> None:
+    lines, ids = in_force_text(80, "--date", "2024-01-01")
+    assert lines[2].startswith("┃ id / issued, where, title ")
+    first = lines.index("│ au-nger-act-2007" + " " * 61 + "│")
+    assert lines[first + 1] == "│   2007-09-28 AU     National Greenhouse and Energy Reporting Act 2007 (No. … │"
+    assert len([line for line in lines if line.startswith("│ ") and not line.startswith("│  ")]) == len(ids)
+
+
+def test_no_deprecation_warning_from_a_query_that_uses_replace() -> None:
+    """On Python 3.13 rdflib's REPLACE warned once per row (thousands on a build); none reaches the user now."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-m", "kg", "query", "lineage-edges",
+                             "--seeds", str(SEEDS), "--format", "csv"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[0] == "older,newer,relation,dangling"

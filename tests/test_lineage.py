@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from kg.build import load
 from kg.cli import main
 from kg.export import lineage_graph
-from kg.lineage import Lineage, dates_of
+from kg.lineage import Lineage, dates_of, pagerank
 from kg.queries import run
 from kg.store import OxigraphSource
 
@@ -391,3 +391,22 @@ def test_lineage_chain_query_follows_the_same_replacement_line(pid: str, typed: 
     for source in (load(RELATIONS).source(), OxigraphSource.from_seeds(tmp_path / "store", RELATIONS)):
         rows = {(str(r["member"]), str(r["relation"])) for r in run(source, "lineage-chain", {"id": pid}).dicts()}
         assert rows == expected
+
+
+def test_pagerank_without_scipy_matches_networkx_on_the_shipped_graph() -> None:
+    """Our power iteration replaces networkx.pagerank (which needs scipy): same ranks to 1e-6."""
+    g = Lineage.from_source(load(SEEDS).source()).centrality_graph()
+    assert g.number_of_nodes() > 100 and g.number_of_edges() > 100
+    ours, theirs = pagerank(g), nx.pagerank(g, tol=1e-12)
+    assert ours.keys() == theirs.keys()
+    assert max(abs(ours[n] - theirs[n]) for n in ours) < 1e-6
+    assert abs(sum(ours.values()) - 1.0) < 1e-9
+
+
+def test_pagerank_of_a_small_graph_by_hand() -> None:
+    assert pagerank(nx.Graph()) == {}
+    g = nx.Graph([("a", "b"), ("b", "c")])
+    g.add_node("d")  # no edge: its rank is spread evenly
+    rank = pagerank(g)
+    assert rank == pytest.approx(nx.pagerank(g, tol=1e-12, max_iter=1000), abs=1e-9)
+    assert rank["a"] == pytest.approx(rank["c"]) and rank["b"] > rank["a"] > rank["d"]

@@ -190,32 +190,44 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
     from rich.table import Table
 
     lineage_rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
-    table = Table(title=f"In force on {day}" + (f" in {code}" if code else "") + f": {len(lineage_rows)}",
-                  caption="↳ an amending instrument in force that day, under the one it amends, oldest first")
-    _columns(table)
-    for row in lineage_rows:
-        table.add_row(*(escape(row[c]) for c in ("id", "title", "jurisdiction", "issued")))
-        for amendment in row["amendedBy"]:
-            node = lineage.graph.nodes[amendment]
-            table.add_row(f"↳ {escape(amendment)}", escape(node["title"]), escape(node["jurisdiction"]),
-                          escape(node["issued"]), style="dim")
-    out.print(table)
     provisional: list[dict] = answer["provisionallyApplied"]  # type: ignore[assignment, type-arg]
+    rows = [(row["id"], row["title"], row["jurisdiction"], row["issued"], "") for row in lineage_rows
+            for row in [row, *({"id": f"↳ {a}", **lineage.graph.nodes[a]} for a in row["amendedBy"])]]
+    rows = [(i, t, j, d, "dim" if i.startswith("↳") else "") for i, t, j, d, _ in rows]
+    _print_rows(f"In force on {day}" + (f" in {code}" if code else "") + f": {len(lineage_rows)}", rows,
+                "↳ an amendment in force that day, under the instrument it amends, oldest first")
     if provisional:
-        table = Table(title=f"Provisionally applied on {day} (not in force): {len(provisional)}")
-        _columns(table)
-        for row in provisional:
-            title = row["title"] + (f" (amends {', '.join(row['amends'])})" if row["amends"] else "")
-            table.add_row(escape(row["id"]), escape(title), escape(row["jurisdiction"]), escape(row["issued"]))
-        out.print(table)
+        _print_rows(f"Provisionally applied on {day} (not in force): {len(provisional)}",
+                    [(r["id"], r["title"] + (f" (amends {', '.join(r['amends'])})" if r["amends"] else ""),
+                      r["jurisdiction"], r["issued"], "") for r in provisional])
 
 
-def _columns(table: Table) -> None:
-    """id, title, jurisdiction, issued: ids never wrap, the title gives way."""
-    table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=1, min_width=18)
-    table.add_column("jurisdiction", no_wrap=True)
-    table.add_column("issued", no_wrap=True)
+def _print_rows(title: str, rows: list[tuple[str, str, str, str, str]], caption: str | None = None) -> None:
+    """id, title, where, issued: one line a row where the terminal is wide enough, ids and dates never cut.
+
+    The title takes the width left and ends in an ellipsis (the whole title is in --format json);
+    where even ten characters are not left, each row takes two lines: the id, then the date, place and title.
+    """
+    table = Table(title=title, caption=caption)
+    id_width = max((len(r[0]) for r in rows), default=2)
+    place_width = max([len("where")] + [len(r[2]) for r in rows])
+    # four columns: five rules and two spaces of padding each
+    left = out.width - (id_width + place_width + len("YYYY-MM-DD") + 5 + 4 * 2)
+    if left < 10:
+        width = max(id_width, out.width - 4)
+        table.add_column("id / issued, where, title", no_wrap=True, min_width=id_width, max_width=width)
+        for pid, name, where, issued, style in rows:
+            second = f"  {issued} {where:<{place_width}} {name}"
+            second = second if len(second) <= width else second[:width - 1] + "…"
+            table.add_row(f"{escape(pid)}\n{escape(second)}", style=style)
+    else:
+        table.add_column("id", no_wrap=True, min_width=id_width)
+        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=left)
+        table.add_column("where", no_wrap=True, min_width=place_width)
+        table.add_column("issued", no_wrap=True, min_width=len("YYYY-MM-DD"))
+        for pid, name, where, issued, style in rows:
+            table.add_row(escape(pid), escape(name), escape(where), escape(issued), style=style)
+    out.print(table)
 
 
 @click.command("analyze")
