@@ -187,8 +187,6 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
     if fmt == "json":
         print_json(answer)
         return
-    from rich.table import Table
-
     lineage_rows: list[dict] = answer["policies"]  # type: ignore[assignment, type-arg]
     provisional: list[dict] = answer["provisionallyApplied"]  # type: ignore[assignment, type-arg]
     rows = [(row["id"], row["title"], row["jurisdiction"], row["issued"], "") for row in lineage_rows
@@ -208,6 +206,8 @@ def _print_rows(title: str, rows: list[tuple[str, str, str, str, str]], caption:
     The title takes the width left and ends in an ellipsis (the whole title is in --format json);
     where even ten characters are not left, each row takes two lines: the id, then the date, place and title.
     """
+    from rich.table import Table
+
     table = Table(title=title, caption=caption)
     id_width = max((len(r[0]) for r in rows), default=2)
     place_width = max([len("where")] + [len(r[2]) for r in rows])
