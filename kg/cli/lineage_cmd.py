@@ -25,7 +25,6 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from rich.table import Table
 
     from kg.lineage import Lineage
     from kg.store import StoreSpec
