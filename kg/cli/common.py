@@ -30,6 +30,9 @@ class _Console:
             from rich.console import Console
 
             self._console = Console(**self._options)
+            # rich fixes the width from $COLUMNS when a Console is made; made on first use, it would keep the
+            # width of whichever command ran first in this process: follow the terminal at each print instead.
+            self._console._width = None
         return self._console
 
     def __getattr__(self, name: str) -> Any:

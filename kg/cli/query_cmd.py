@@ -76,7 +76,8 @@ def query_command(query: str | None, seeds: Path, store: StoreSpec, out_dir: Pat
     named = _resolve(query)
     answering = reader_source(seeds, store, base, out_dir, verbose)
     values = dict(params)
-    if "id" in values and any(p.name == "id" for p in named.params):
+    # an id parameter names a policy unless its help says it names a facility
+    if "id" in values and any(p.name == "id" and "facility" not in p.help.lower() for p in named.params):
         check_policy_id(answering, values["id"])
     result = run(answering, named, values)
     if fmt == "table":
