@@ -25,7 +25,7 @@ from kg.export import MEDIA_TYPES, SUFFIX, ntriples, serialize
 from kg.landscape import scopes
 from kg.landscape_pages import LandscapePages
 from kg.lineage import Lineage
-from kg.linked_data import LinkedData
+from kg.linked_data import LinkedData, negotiate
 from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, FORMATS, RDF, SD, VOID, XSD
 from kg.queries import bind, catalogue
 from kg.resources import ontology_file
@@ -462,33 +462,6 @@ class App:
 
     def _404(self) -> Response:
         return Response.text(404, self.site.not_found(), "text/html")
-
-
-def negotiate(accept: str, offered: list[str], default: str) -> str | None:
-    """The offered media type the Accept header prefers (q-values honoured)."""
-    if not accept.strip():
-        return default
-    choices: list[tuple[float, int, str]] = []
-    for position, item in enumerate(accept.split(",")):
-        media, *attrs = [part.strip() for part in item.split(";")]
-        q = 1.0
-        for attr in attrs:
-            if attr.startswith("q="):
-                try:
-                    q = float(attr[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            choices.append((-q, position, media.lower()))
-    for _, _, media in sorted(choices):
-        if media in offered:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            kind = media.split("/")[0]
-            if media == "*/*" or default.startswith(kind + "/"):
-                return default
-            return next((o for o in offered if o.startswith(kind + "/")), None)
-    return None
 
 
 def _lit(text: str, lang: str | None = None) -> Node:

@@ -229,10 +229,11 @@ def test_the_exported_dump_validates_on_its_own_with_the_shipped_shapes(tmp_path
         name = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[1]
         severities[name] = severities.get(name, 0) + 1
     kg = load(SEEDS)
-    kg.validate(engine="pyshacl")
-    counts = kg.counts()
-    assert severities.get("Violation", 0) == counts["violation"] == 0
-    assert severities.get("Warning", 0) == counts["warning"]
+    report = kg.validate(engine="pyshacl")
+    # the shapes' own findings; the facility-link warnings come from the derivation rule, not from shapes
+    shaped = [f for f in report.findings if not f.rule.startswith("ccus-kg:")]
+    assert severities.get("Violation", 0) == sum(f.severity.value == "violation" for f in shaped) == 0
+    assert severities.get("Warning", 0) == sum(f.severity.value == "warning" for f in shaped)
 
 
 # --- VoID and DCAT ----------------------------------------------------------------------------------------------
