@@ -30,6 +30,24 @@ if TYPE_CHECKING:
     from kg.store import StoreSpec
 
 
+def _checked_day(on: str) -> str:
+    """--date as an ISO date, or the usage error a person reads."""
+    day = _day(on)
+    if not day:
+        raise QueryError(f"--date '{on}' is not a real date YYYY-MM-DD")
+    return day
+
+
+def _jurisdiction_code(country: str) -> str:
+    """--country (a name in any language or an ISO code) as its ISO 3166 code, EU or INT."""
+    from kg.jurisdictions import resolve
+
+    found = resolve(country)
+    if found is None:
+        raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
+    return found.code
+
+
 def _lineage(seeds: Path, store: StoreSpec, base: str, out_dir: Path, verbose: bool) -> Lineage:
     from kg.lineage import Lineage
 
@@ -170,17 +188,8 @@ def in_force_command(on: str, country: str | None, seeds: Path, store: StoreSpec
 
     Example: ccus-kg in-force --date 2020-01-01 --country "United States"
     """
-    day = _day(on)
-    if not day:
-        raise QueryError(f"--date '{on}' is not a real date YYYY-MM-DD")
-    code = None
-    if country:
-        from kg.jurisdictions import resolve
-
-        found = resolve(country)
-        if found is None:
-            raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
-        code = found.code
+    day = _checked_day(on)
+    code = _jurisdiction_code(country) if country else None
     lineage = _lineage(seeds, store, base, out_dir, verbose)
     answer = lineage.in_force_rows(day, code)
     if fmt == "json":

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.errors import QueryError
-
 from .common import (
     base_option,
     escape,
@@ -21,7 +19,7 @@ from .common import (
     seeds_option,
     store_option,
 )
-from .lineage_cmd import _day
+from .lineage_cmd import _checked_day, _jurisdiction_code
 
 if TYPE_CHECKING:
     from kg.store import StoreSpec
@@ -55,32 +53,27 @@ def profile_command(country: str, on: str, seeds: Path, store: StoreSpec, out_di
 
     Example: ccus-kg profile --country NO --date 2024-01-01 --format json
     """
-    from kg.jurisdictions import resolve
     from kg.landscape import profile, scopes, timeline
     from kg.lineage import Lineage
 
-    day = _day(on)
-    if not day:
-        raise QueryError(f"--date '{on}' is not a real date YYYY-MM-DD")
-    found = resolve(country)
-    if found is None:
-        raise QueryError(f"--country '{country}' names no ISO 3166 jurisdiction, EU or INT")
+    day = _checked_day(on)
+    code = _jurisdiction_code(country)
     source = reader_source(seeds, store, base, out_dir, verbose)
     lineage, scope = Lineage.from_source(source), scopes(source)
-    answer = profile(lineage, scope, found.code, day)
+    answer = profile(lineage, scope, code, day)
     if svg is not None:
         from kg.export import write_atomic
         from kg.landscape_drawing import coverage_svg
 
         starts = [span[0] for pid in lineage.policies if (span := lineage.interval(pid)) is not None]
         first = int(min(starts, default=day)[:4])
-        write_atomic(svg, coverage_svg(timeline(lineage, scope, found.code, range(first, int(day[:4]) + 1))))
+        write_atomic(svg, coverage_svg(timeline(lineage, scope, code, range(first, int(day[:4]) + 1))))
     if fmt == "json":
         print_json(answer)
         return
     from rich.table import Table
 
-    table = Table(title=f"Regulatory pillars of {found.code} on {day}")
+    table = Table(title=f"Regulatory pillars of {code} on {day}")
     for column in ("pillar", "covered", "instruments in force"):
         table.add_column(column)
     for pillar, item in answer["pillars"].items():
