@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -21,14 +21,13 @@ from rdflib.term import Node
 from kg import pages
 from kg.build import KnowledgeGraph
 from kg.errors import DataError, QueryError
-from kg.export import MEDIA_TYPES, SUFFIX, ntriples, serialize
+from kg.export import ntriples, serialize
 from kg.landscape import scopes
 from kg.landscape_pages import LandscapePages
 from kg.lineage import Lineage
 from kg.linked_data import LinkedData, negotiate
-from kg.namespaces import CCUS, DATA_LICENSE, DCAT, DCTERMS, FORMATS, RDF, SD, VOID, XSD
+from kg.namespaces import DCTERMS, FORMATS, RDF, SD
 from kg.queries import bind, catalogue
-from kg.resources import ontology_file
 from kg.results import to_csv, to_json, to_tsv, to_xml
 from kg.sparql import Result
 from kg.store import OxigraphSource, to_rdflib
@@ -64,9 +63,6 @@ GRAPH_TYPES = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-DOC_TYPES = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
-             "nt": "application/n-triples", "rdf": "application/rdf+xml"}
-EXPORT_FORMAT = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "xml"}  # document suffix -> kg.export
 TRUNCATED = "X-Result-Truncated"  # set to the row cap when a result was cut there
 READ = "GET, HEAD, OPTIONS"
 READ_POST = "GET, HEAD, POST, OPTIONS"
@@ -120,8 +116,6 @@ class App:
         self.subjects: dict[Node, list[Triple]] = {}
         for triple in set(kg.triples):
             self.subjects.setdefault(triple[0], []).append(triple)
-        self._dumps: dict[str, bytes] = {"nt": data}
-        self._ontology: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._pending = threading.BoundedSemaphore(max_pending)
         self.site = pages.Site(kg, self.describe, catalogue(), Lineage.from_source(OxigraphSource(self.store)))
@@ -183,16 +177,6 @@ class App:
             return Response(200, found[1], {"Content-Type": found[0]}) if found else self._404()
         if path == "/query":
             return self.query_page(params, multi)
-        if path == "/void.ttl":
-            return Response(200, self.void().encode("utf-8"), {"Content-Type": "text/turtle; charset=utf-8"})
-        if path.startswith("/dumps/"):
-            return self.dump(path[len("/dumps/"):])
-        if path == "/ontology" or path.startswith("/ontology."):
-            return self.ontology(path, accept)
-        if path.startswith("/id/"):
-            return self.dereference(path[len("/id/"):], accept)
-        if path.startswith("/doc/"):
-            return self.document(path[len("/doc/"):])
         if path.startswith(("/facility/", "/jurisdiction/")) or path == "/map":
             page = self.landscape.route(path, params)
             return self._html(page) if page is not None else self._404()
@@ -343,89 +327,6 @@ class App:
                     todo.append(obj)
         return out
 
-    def dereference(self, rest: str, accept: str) -> Response:
-        iri = URIRef(self.base + quote(rest, safe="/-._~%"))
-        if iri not in self.subjects:
-            return self._404()
-        ext = {v: k for k, v in DOC_TYPES.items()}[
-            negotiate(accept, list(DOC_TYPES.values()), default="text/html") or "text/html"]
-        return Response(303, headers={"Location": f"/doc/{quote(rest, safe='/-._~%')}.{ext}",
-                                      "Vary": "Accept"})
-
-    def document(self, rest: str) -> Response:
-        stem, dot, ext = rest.rpartition(".")
-        if not dot or ext not in DOC_TYPES:
-            return self._404()
-        iri = URIRef(self.base + quote(stem, safe="/-._~%"))
-        triples = self.describe(iri)
-        if not triples:
-            return self._404()
-        headers = {"Content-Location": f"/doc/{rest}", "Link": f'<{iri}>; rel="describes"'}
-        if ext == "html":
-            return self._html(self.site.resource(iri, triples), headers)
-        body = serialize(triples, EXPORT_FORMAT[ext], self.base).encode("utf-8")
-        return Response(200, body, {"Content-Type": f"{DOC_TYPES[ext]}; charset=utf-8", **headers})
-
-    def ontology(self, path: str, accept: str) -> Response:
-        """The ontology as HTML, Turtle, JSON-LD, N-Triples or RDF/XML: by suffix, else by Accept."""
-        suffix = path[len("/ontology."):] if path.startswith("/ontology.") else None
-        if suffix is not None and suffix not in DOC_TYPES:
-            return self._404()
-        want = DOC_TYPES[suffix] if suffix else negotiate(accept, list(DOC_TYPES.values()), default="text/html")
-        if want is None:
-            return Response.text(406, "acceptable: " + ", ".join(DOC_TYPES.values()))
-        vary = {} if suffix else {"Vary": "Accept"}
-        text = ontology_file("ccus.ttl").read_text(encoding="utf-8")
-        if want == "text/html":
-            response = self._html(self.site.ontology(text))
-            response.headers.update(vary)
-            return response
-        if want == "text/turtle":
-            body = text.encode("utf-8")
-        else:
-            with self._lock:
-                if want not in self._ontology:
-                    graph = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-                    self._ontology[want] = ox.serialize(list(graph), format=GRAPH_TYPES[want])
-            body = self._ontology[want]
-        return Response(200, body, {"Content-Type": f"{want}; charset=utf-8", **vary})
-
-    def dump(self, name: str) -> Response:
-        stem, _, ext = name.rpartition(".")
-        fmt = {suffix.lstrip("."): fmt for fmt, suffix in SUFFIX.items()}.get(ext)
-        if stem != "ccus-kg" or fmt not in ("ttl", "nt", "jsonld"):
-            return self._404()
-        with self._lock:
-            if fmt not in self._dumps:
-                self._dumps[fmt] = serialize(self.kg.triples, fmt, self.base).encode("utf-8")
-        return Response(200, self._dumps[fmt], {"Content-Type": f"{MEDIA_TYPES[fmt]}; charset=utf-8",
-                                                "Content-Disposition": f'attachment; filename="{name}"'})
-
-    def void(self) -> str:
-        """VoID + DCAT description of the dataset: size, dumps, endpoint."""
-        minter = self.kg.minter
-        ds = minter.dataset()
-        site = self._site()
-        triples: list[Triple] = [
-            (ds, RDF.type, VOID.Dataset), (ds, RDF.type, DCAT.Dataset),
-            (ds, DCTERMS.title, _lit("ccus-kg: CCUS policy knowledge graph", "en")),
-            (ds, DCTERMS.license, URIRef(DATA_LICENSE)),
-            (ds, VOID.triples, _typed(str(self.triple_count), XSD.integer)),
-            (ds, VOID.entities, _typed(str(len(self.kg.corpus.policies())), XSD.integer)),
-            (ds, VOID.sparqlEndpoint, URIRef(f"{site}/sparql")),
-            (ds, VOID.uriSpace, _lit(self.base)),
-            (ds, VOID.vocabulary, URIRef(str(CCUS._NS))),
-        ]
-        for fmt in ("ttl", "nt", "jsonld"):
-            url = URIRef(f"{site}/dumps/ccus-kg{SUFFIX[fmt]}")
-            dist = URIRef(f"{ds}/distribution/{fmt}")
-            triples += [(ds, VOID.dataDump, url), (ds, DCAT.distribution, dist),
-                        (dist, RDF.type, DCAT.Distribution), (dist, DCAT.downloadURL, url),
-                        (dist, DCAT.mediaType, _lit(MEDIA_TYPES[fmt]))]
-        return serialize(triples, "ttl", self.base)
-
-    # --- pages ----------------------------------------------------------------------------
-
     def query_page(self, params: dict[str, str], multi: dict[str, list[str]] | None = None) -> Response:
         queries = catalogue()
         if any(len(v) > 1 for k, v in (multi or {}).items() if k in ("name", "sparql")):
@@ -468,8 +369,6 @@ def _lit(text: str, lang: str | None = None) -> Node:
     return Literal(text, lang=lang)
 
 
-def _typed(text: str, datatype: URIRef) -> Node:
-    return Literal(text, datatype=datatype)
 
 
 __all__ = ["App", "BadRequest", "QueryRefused", "Response", "check_read_only", "negotiate", "servable"]
