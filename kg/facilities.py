@@ -37,6 +37,8 @@ from kg.records import (
     _finding,
     _language,
     _normalise,
+    dotted_get,
+    dotted_set,
     field_line,
     first_versions,
     ids,
@@ -194,7 +196,7 @@ def check_other(data: dict[str, Any], display: str, text: str, schema: dict[str,
         if group in data and not isinstance(data[group], dict):
             bad(group, "type", f"{group} must be a mapping of fields, got {_describe(data[group])}")
     for path, kind in schema.items():
-        value = _get(data, path)
+        value = dotted_get(data, path)
         if value is None:
             continue
         if kind == "coordinates":
@@ -213,13 +215,6 @@ def check_other(data: dict[str, Any], display: str, text: str, schema: dict[str,
     return findings
 
 
-def _get(data: dict[str, Any], dotted: str) -> Any:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
 
 
 def unknown_fields(data: dict[str, Any], schema: dict[str, Any], groups: frozenset[str],
@@ -462,13 +457,7 @@ def unmap_facility(index: Index, node: URIRef, lang: str, minter: Minter, vocab:
         return values[0] if values else None
 
     def put(path: str, value: Any) -> None:
-        if value is None:
-            return
-        target = data
-        *parents, last = path.split(".")
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[last] = value
+        dotted_set(data, path, value)
 
     fid = str(first(node, DCTERMS.identifier) or minter.facility_id(str(node)))
     put("id", fid)

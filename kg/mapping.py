@@ -23,7 +23,7 @@ from kg.errors import Finding, Severity
 from kg.iris import Minter
 from kg.jurisdictions import resolve
 from kg.namespaces import CCUS, DCTERMS, DIMENSION, EU_COUNTRY, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
-from kg.records import DEFAULT_LANG, DIMENSIONS, GROUPS, RELATIONS, Corpus, Kind, Record, field_line, ids
+from kg.records import DEFAULT_LANG, DIMENSIONS, GROUPS, RELATIONS, Corpus, Kind, Record, dotted_set, field_line, ids
 from kg.records import SCHEMA as FIELDS
 from kg.vocab import Vocabularies, vocabularies
 
@@ -495,13 +495,7 @@ def unmap(index: Index, policy: URIRef, lang: str, minter: Minter,
         return values[0] if values else None
 
     def put(path: str, value: Any) -> None:
-        if value is None:
-            return
-        node = data
-        *parents, last = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
+        dotted_set(data, path, value)
 
     put("id", str(_first(objects(policy, DCTERMS.identifier)) or minter.policy_id(policy)))
     for path, predicate in TEXT_FIELDS.items():

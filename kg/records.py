@@ -448,11 +448,11 @@ def check(data: dict[str, Any], display: str, text: str) -> list[Finding]:
         if value is None or value == "":
             bad(required, "required", f"{required} is required")
     for group in sorted(GROUPS):
-        value = _get(data, group)
+        value = dotted_get(data, group)
         if value is not None and not isinstance(value, dict):
             bad(group, "type", f"{group} must be a mapping of fields, got {_type_name(value)}")
     for path, kind in SCHEMA.items():
-        value = _get(data, path)
+        value = dotted_get(data, path)
         if value is None:
             continue
         for sub, message, rule in _check_value(path, kind, value):
@@ -663,13 +663,25 @@ def _is_partial_date(value: str) -> bool:
     return True
 
 
-def _get(data: dict[str, Any], dotted: str) -> Any:
+def dotted_get(data: dict[str, Any], dotted: str) -> Any:
+    """The value at a dotted field path of front-matter data, or None where any step is missing."""
     node: Any = data
     for part in dotted.split("."):
         if not isinstance(node, dict):
             return None
         node = node.get(part)
     return node
+
+
+def dotted_set(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set a dotted field path of front-matter data, making the groups on the way; None sets nothing."""
+    if value is None:
+        return
+    node = data
+    *parents, last = dotted.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
 
 
 def _type_name(value: Any) -> str:
@@ -736,6 +748,8 @@ __all__ = [
     "Record",
     "check_root",
     "content_root",
+    "dotted_get",
+    "dotted_set",
     "duplicate_finding",
     "field_line",
     "first_versions",
