@@ -163,6 +163,8 @@ def load_other(path: Path, root: Path, kind: str) -> tuple[Record | None, list[F
                                                                                "the file is empty")
     if isinstance(parsed, Finding):
         return None, [parsed]
+    if isinstance(parsed, list):  # hostile front matter (a key twice, nesting too deep): one finding each
+        return None, parsed
     data, body, fmt = parsed
     data = _normalise(data)
     schema = FACILITY_SCHEMA if kind == "facility" else COUNTRY_SCHEMA

@@ -66,9 +66,10 @@ class GraphSource:
         if res.type == "ASK":
             return Result("ask", boolean=bool(res.askAnswer))
         if res.type in ("CONSTRUCT", "DESCRIBE"):
-            return Result("graph", triples=list(res.graph))  # type: ignore[union-attr]
+            assert res.graph is not None  # rdflib sets it for these two forms
+            return Result("graph", triples=list(res.graph))
         names = [str(v) for v in (res.vars or [])]
-        rows = [tuple(row) for row in res]  # type: ignore[arg-type]
+        rows: list[tuple[Node | None, ...]] = [tuple(row) for row in res]  # type: ignore[arg-type]
         return Result("select", vars=names, rows=rows)
 
 
@@ -99,10 +100,10 @@ def describe_syntax_error(exc: Exception, text: str = "", known_prefixes: Iterab
     """
     hint = _hint(text, set(known_prefixes)) if text else None
     if hint is not None:
-        (line, col), message = hint
-        return f"SPARQL syntax error at line {line}, column {col}: {message}"
-    line = getattr(exc, "lineno", None)
-    col = getattr(exc, "col", None) or getattr(exc, "column", None)
+        (at_line, at_col), message = hint
+        return f"SPARQL syntax error at line {at_line}, column {at_col}: {message}"
+    line: int | None = getattr(exc, "lineno", None)
+    col: int | None = getattr(exc, "col", None) or getattr(exc, "column", None)
     msg = getattr(exc, "msg", None) or str(exc).splitlines()[0]
     located = _OXIGRAPH_ERROR.match(str(exc))
     if located:  # Oxigraph: "error at L:C: expected one of A, B, [character classes]"
