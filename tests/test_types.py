@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -12,8 +13,9 @@ from .conftest import ROOT, SEEDS
 
 
 def test_mypy_finds_no_error_in_kg() -> None:
-    # The configuration is [tool.mypy] in pyproject.toml; the cache lives outside the checkout.
-    cache = Path(tempfile.gettempdir()) / f"ccus-kg-mypy-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    # The configuration is [tool.mypy] in pyproject.toml; the cache lives outside the checkout, one per checkout.
+    key = hashlib.sha256(f"{ROOT}:{getattr(os, 'getuid', lambda: 0)()}".encode()).hexdigest()[:12]
+    cache = Path(tempfile.gettempdir()) / f"ccus-kg-mypy-{key}"
     result = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(cache)], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
