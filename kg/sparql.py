@@ -81,6 +81,7 @@ class GraphSource:
                 assert res.graph is not None  # rdflib sets it for these two forms
                 return Result("graph", triples=list(res.graph))
             names = [str(v) for v in (res.vars or [])]
+            # rdflib types what a Result yields as row | bool | triple for every form; a SELECT's are rows
             rows: list[tuple[Node | None, ...]] = [tuple(row) for row in res]  # type: ignore[arg-type]
             return Result("select", vars=names, rows=rows)
 
