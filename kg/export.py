@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -263,8 +264,9 @@ def jsonld_blocks(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> dict[s
     text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     doc = json.loads(text)
     out = {}
-    for node in doc.get("@graph", [doc] if "@id" in doc else []):
-        node = _normalise_json(node)
+    for item in doc.get("@graph", [doc] if "@id" in doc else []):
+        node = _normalise_json(item)
+        assert isinstance(node, dict)  # a JSON-LD node object
         jid = str(node.get("@id", ""))
         dumped = json.dumps(node, indent=2, ensure_ascii=False, sort_keys=True)
         out[_expand(jid, context)] = (jid, "\n".join("    " + line for line in dumped.split("\n")))
@@ -398,14 +400,14 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 def write_atomic_with(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
     """Let ``fill`` write a temp file in the same folder, then rename it over ``path``.
 
-    The file gets the permissions a plain open() would give (mkstemp's are
-    owner-only, which would hide published dumps from a web server).
+    The file gets the permissions a plain open() would give: it is created
+    with mode 0o666 and the kernel applies the process umask (mkstemp's files
+    are owner-only, which would hide published dumps from a web server).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temp(path)
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as handle:
             fill(handle)
         os.replace(tmp, path)
@@ -414,13 +416,16 @@ def write_atomic_with(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0o22)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _umask()
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """A new, empty file beside ``path`` under an unused random name (O_EXCL: never an existing one)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unused temporary name beside {path}")
 
 
 def dump(triples: Iterable[Triple], fmt: str, path: Path, base: str = DEFAULT_BASE) -> None:

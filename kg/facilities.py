@@ -163,6 +163,8 @@ def load_other(path: Path, root: Path, kind: str) -> tuple[Record | None, list[F
                                                                                "the file is empty")
     if isinstance(parsed, Finding):
         return None, [parsed]
+    if isinstance(parsed, list):  # hostile front matter (a key twice, nesting too deep): one finding each
+        return None, parsed
     data, body, fmt = parsed
     data = _normalise(data)
     schema = FACILITY_SCHEMA if kind == "facility" else COUNTRY_SCHEMA
@@ -210,6 +212,7 @@ def check_other(data: dict[str, Any], display: str, text: str, schema: dict[str,
             if not (isinstance(value, str) and (value == "" or _YEAR.match(value))):
                 bad(path, "date", f"{path} must be a year \"YYYY\" or \"\", got {_describe(value)}")
         else:
+            assert isinstance(kind, Kind), kind  # the schemas' other kinds are the record format's
             for sub, message, rule in _check_value(path, kind, value):
                 bad(sub, rule, message)
     return findings
@@ -508,7 +511,7 @@ def unmap_facility(index: Index, node: URIRef, lang: str, minter: Minter, vocab:
     put("provenance.reviewer", None if reviewer is None else str(reviewer))
     audited = first(node, CCUS.lastAuditDate)
     put("provenance.lastAuditDate", None if audited is None else str(audited))
-    for extra in sorted(objects(node, CCUS.extra)):
+    for extra in sorted(objects(node, CCUS.extra), key=str):
         path = str(first(extra, CCUS.fieldPath))
         values = objects(extra, CCUS.value)
         tagged = [v for v in values if isinstance(v, Literal) and v.language == lang]
@@ -542,11 +545,11 @@ def facilities_from_triples(triples: Iterable[Triple], minter: Minter | None = N
     minter = minter or Minter()
     index = Index(triples)
     out = {}
-    for node in sorted(index.subjects_of_type(CCUS.Facility)):
-        for source in sorted(index.objects(node, PROV.wasDerivedFrom)):
+    for node in sorted(index.subjects_of_type(CCUS.Facility), key=str):  # IRIs: str order is rdflib's
+        for source in sorted(index.objects(node, PROV.wasDerivedFrom), key=str):
             lang = str(index.objects(source, DCTERMS.language)[0])
             fid = minter.facility_id(str(node)) or str(node)
-            out[(fid, lang)] = unmap_facility(index, URIRef(node), lang, minter)
+            out[(fid, lang)] = unmap_facility(index, URIRef(str(node)), lang, minter)
     return out
 
 

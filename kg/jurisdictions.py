@@ -98,7 +98,8 @@ def resolve(country: str | None, code: str | None = None) -> Jurisdiction | None
     key = normalise(country)
     found = _names().get(key)
     if found is None and len(country) in (2, 3):
-        found = by_code(country.upper()).code if by_code(country.upper()) else None
+        direct = by_code(country.upper())
+        found = direct.code if direct else None
     return by_code(found) if found else None
 
 

@@ -118,7 +118,7 @@ def facility_stages(record: Record) -> tuple[str, ...]:
     """The stages a facility's type runs (none for an unmapped type)."""
     value = record.get("type")
     concept = vocabularies().lookup("facility-type", value) if isinstance(value, str) and value else None
-    return TYPE_STAGES.get(concept, ())
+    return TYPE_STAGES.get(concept, ()) if concept is not None else ()
 
 
 class Deriver:

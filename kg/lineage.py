@@ -131,7 +131,7 @@ class Lineage:
     def replacement(self) -> nx.DiGraph:
         """The replacement line only: supersession, consolidation and repeal edges (computed once)."""
         if "replacement" not in self._memo:
-            line = nx.DiGraph()
+            line: nx.DiGraph[str] = nx.DiGraph()
             line.add_nodes_from(self.graph)
             line.add_edges_from((u, v) for u, v, r in self.graph.edges(keys=True) if r in REPLACING)
             self._memo["replacement"] = line
@@ -204,7 +204,7 @@ class Lineage:
             if not self.amended(node):
                 bases.add(node)
         line = self.replacement()
-        found = set()
+        found: set[str] = set()
         for base in bases:
             live = {n for n in {base, *nx.descendants(line, base)} if self._known(n) and self.in_force_on(n, on)}
             found.update(n for n in live if not any(s in live for s in line.successors(n)))
@@ -392,8 +392,8 @@ class Lineage:
         return [list(c) for c in self._memo["cycles"]]
 
     def _cycles(self) -> list[list[str]]:
-        simple = nx.DiGraph(self.graph)
-        found = []
+        simple: nx.DiGraph[str] = nx.DiGraph(self.graph)
+        found: list[list[str]] = []
         for component in nx.strongly_connected_components(simple):
             if len(component) > 1 or simple.has_edge(*(2 * [next(iter(component))])):
                 found.extend(list(c) for c in nx.simple_cycles(simple.subgraph(component)))
@@ -424,7 +424,7 @@ class Lineage:
 
     def centrality_graph(self) -> nx.Graph:
         """Policies joined to their clusters and to the policies they replace, edges walked both ways."""
-        g = nx.Graph()
+        g: nx.Graph[str | tuple[str, str]] = nx.Graph()  # policies and ("cluster", name)
         for pid in self.policies:
             g.add_node(pid)
             for name in self.graph.nodes[pid]["clusters"]:
@@ -499,7 +499,7 @@ class Lineage:
         if "replacement_dag" not in self._memo:
             dag = self.acyclic()
             line = self.replacement()
-            keep = nx.DiGraph()
+            keep: nx.DiGraph[str] = nx.DiGraph()
             keep.add_nodes_from(dag)
             keep.add_edges_from((u, v) for u, v in dag.edges() if line.has_edge(u, v))
             self._memo["replacement_dag"] = keep
@@ -512,7 +512,7 @@ class Lineage:
         return self._memo["acyclic"]
 
     def _acyclic(self) -> nx.DiGraph:
-        dag = nx.DiGraph(self.graph)
+        dag: nx.DiGraph[str] = nx.DiGraph(self.graph)
         for cycle in self.cycles():
             if dag.has_edge(cycle[-1], cycle[0]):
                 dag.remove_edge(cycle[-1], cycle[0])
@@ -524,7 +524,7 @@ class Lineage:
     # --- export -------------------------------------------------------------------------
     def for_export(self) -> nx.DiGraph:
         """A plain attributed digraph GraphML and GEXF can hold (scalars only, sorted)."""
-        g = nx.DiGraph()
+        g: nx.DiGraph[str] = nx.DiGraph()
         for pid in sorted(self.graph):
             d = self.graph.nodes[pid]
             g.add_node(pid, label=d["title"] or pid, jurisdiction=d["jurisdiction"], country=d["country"],

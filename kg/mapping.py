@@ -199,7 +199,7 @@ def inverse_lineage(stated: Iterable[Triple], minter: Minter) -> list[Triple]:
 H = TypeVar("H", bound=Hashable)
 
 
-def inverse_links(links: Iterable[tuple[H, H, H]], policies: Container[H], inverses: Mapping[H, H]
+def inverse_links(links: Iterable[tuple[H, H, H]], policies: Container[H], inverses: Mapping[Any, H]
                   ) -> list[tuple[H, H, H]]:
     """The inverse of each link whose object is a known policy and whose inverse is not stated.
 
@@ -471,7 +471,7 @@ def records_from_triples(triples: Iterable[Triple], minter: Minter | None = None
     minter = minter or Minter()
     index = Index(triples)
     out = {}
-    for source in sorted(index.subjects_of_type(CCUS.SourceRecord)):
+    for source in sorted(index.subjects_of_type(CCUS.SourceRecord), key=str):
         lang = str(_first(index.objects(source, DCTERMS.language)) or "en")
         policy = URIRef(str(source).rsplit("/record/", 1)[0])
         if CCUS.Policy not in index.objects(policy, RDF.type):
@@ -510,24 +510,25 @@ def unmap(index: Index, policy: URIRef, lang: str, minter: Minter,
     jurisdiction = _first(objects(policy, CCUS.jurisdiction))
     if jurisdiction is not None and _first(objects(jurisdiction, DCTERMS.isPartOf)) is not None:
         put("jurisdiction", str(_first(objects(jurisdiction, SKOS.notation))))
-    sectors = sorted(str(o) for o in objects(policy, CCUS.sector) if o.language == lang)
+    sectors = sorted(str(o) for o in objects(policy, CCUS.sector) if isinstance(o, Literal) and o.language == lang)
     put("sectors", sectors or None)
     facilities = sorted(str(o) for o in objects(policy, CCUS.relatedFacility))
     put("relatedFacilities", facilities or None)
     analysis: dict[str, Any] = {}
-    for node in sorted(objects(policy, CCUS.hasAssessment)):
+    for node in sorted(objects(policy, CCUS.hasAssessment), key=str):
         dim = str(node).rsplit("/", 1)[-1]
-        concept = vocab.concepts.get(_first(objects(node, CCUS.dimension)))
+        dimension = _first(objects(node, CCUS.dimension))
+        concept = vocab.concepts.get(dimension) if isinstance(dimension, URIRef) else None
         if concept is not None:
             dim = concept.notation
         block: dict[str, Any] = {}
         score = _first(objects(node, CCUS.score))
         if score is not None:
-            block["score"] = int(score)
+            block["score"] = int(str(score))
         for key, predicate in ASSESSMENT_TEXT.items():
-            value = text_of(node, predicate)
-            if value is not None:
-                block[key] = value
+            text = text_of(node, predicate)
+            if text is not None:
+                block[key] = text
         analysis[dim] = block
     put("analysis", analysis or None)
     for path, predicate in LINK_LISTS.items():
@@ -569,7 +570,7 @@ def unmap(index: Index, policy: URIRef, lang: str, minter: Minter,
     agent = _first(objects(policy, PROV.wasAttributedTo))
     if agent is not None:
         put("provenance.author", str(_first(objects(agent, RDFS.label))))
-    for node in sorted(objects(policy, CCUS.extra)):
+    for node in sorted(objects(policy, CCUS.extra), key=str):
         path = str(_first(objects(node, CCUS.fieldPath)))
         values = objects(node, CCUS.value)
         tagged = [v for v in values if isinstance(v, Literal) and v.language == lang]
@@ -580,8 +581,8 @@ def unmap(index: Index, policy: URIRef, lang: str, minter: Minter,
             _set_path(data, path, json.loads(str(plain[0])))
     body = text_of(policy, CCUS.summary) or ""
     if apply_patch:
-        source = minter.source_record(str(data["id"]), lang)
-        patch = _first(objects(source, CCUS.roundTripPatch))
+        record = minter.source_record(str(data["id"]), lang)
+        patch = _first(objects(record, CCUS.roundTripPatch))
         if patch is not None:
             data, body = apply(data, body, json.loads(str(patch)))
     return data, body

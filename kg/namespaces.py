@@ -6,19 +6,31 @@ misspelt term fails at import time instead of minting a silent new IRI.
 
 from __future__ import annotations
 
+import types
+from typing import TypeVar, cast
+
 from rdflib import Namespace, URIRef
-from rdflib.namespace import (
-    DCAT,
-    DCTERMS,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SKOS,
-    VOID,
-    XSD,
-    DefinedNamespace,
-)
+from rdflib import namespace as rdflib_namespace
+from rdflib.namespace import DefinedNamespace
+
+_N = TypeVar("_N", bound=type[DefinedNamespace])
+
+
+def _own(namespace: _N) -> _N:
+    """A subclass of one of rdflib's vocabularies, for _materialise to store terms on: rdflib's stays as it is."""
+    own = types.new_class(namespace.__name__, (namespace,), exec_body=lambda body: body.update(__module__=__name__))
+    return cast(_N, own)
+
+
+DCAT = _own(rdflib_namespace.DCAT)
+DCTERMS = _own(rdflib_namespace.DCTERMS)
+OWL = _own(rdflib_namespace.OWL)
+PROV = _own(rdflib_namespace.PROV)
+RDF = _own(rdflib_namespace.RDF)
+RDFS = _own(rdflib_namespace.RDFS)
+SKOS = _own(rdflib_namespace.SKOS)
+VOID = _own(rdflib_namespace.VOID)
+XSD = _own(rdflib_namespace.XSD)
 
 ONTOLOGY_IRI = "https://w3id.org/ccus-kg/ontology"
 DEFAULT_BASE = "https://w3id.org/ccus-kg/id/"
@@ -188,7 +200,7 @@ CONTEXT_IRI = ONTOLOGY_IRI + "/context.jsonld"  # where ontology/context.jsonld 
 
 
 def _materialise(*namespaces: type[DefinedNamespace]) -> None:
-    """Store each declared term as a class attribute.
+    """Store each declared term as a class attribute (on kg's own classes only: see _own).
 
     A DefinedNamespace resolves ``NS.term`` through its metaclass on every
     access (about 0.7 µs); the mapping and the validator touch terms millions

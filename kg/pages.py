@@ -199,7 +199,7 @@ class Site:
         return "", str(record.get("country") or "")
 
     def _mean_score(self, record: Record) -> int | None:
-        scores = [b.get("score") for b in (record.get("analysis") or {}).values()
+        scores = [b["score"] for b in (record.get("analysis") or {}).values()
                   if isinstance(b, dict) and isinstance(b.get("score"), int)]
         return round(sum(scores) / len(scores)) if scores else None
 
@@ -453,9 +453,9 @@ class Site:
                 f"<p>{escape(query.description)}</p><form class=\"filters\" method=\"get\" action=\"/query\">"
                 f"<input type=\"hidden\" name=\"name\" value=\"{escape(name)}\">{fields}"
                 f"<button type=\"submit\">Run</button></form></details>")
-        table = prefixes(self.base)
-        default = params.get("sparql") or (f"PREFIX ccus: <{table['ccus']}>\n"
-                                           f"PREFIX dcterms: <{table['dcterms']}>\n"
+        known = prefixes(self.base)
+        default = params.get("sparql") or (f"PREFIX ccus: <{known['ccus']}>\n"
+                                           f"PREFIX dcterms: <{known['dcterms']}>\n"
                                            "SELECT ?policy ?title WHERE {\n"
                                            "  ?policy a ccus:Policy ; dcterms:title ?title .\n"
                                            "  FILTER(LANG(?title) = \"en\")\n} ORDER BY ?title LIMIT 20")
@@ -489,14 +489,14 @@ class Site:
 
     def ontology(self, text: str) -> str:
         graph = Graph().parse(data=text, format="turtle")
-        rows = {"Classes": [], "Object properties": [], "Datatype properties": []}
-        kinds = {OWL.Class: "Classes", OWL.ObjectProperty: "Object properties",
+        rows: dict[str, list[str]] = {"Classes": [], "Object properties": [], "Datatype properties": []}
+        kinds: dict[Node, str] = {OWL.Class: "Classes", OWL.ObjectProperty: "Object properties",
                  OWL.DatatypeProperty: "Datatype properties"}
         for term in sorted(set(graph.subjects(RDF.type, None)), key=str):
             kind = next((kinds[t] for t in graph.objects(term, RDF.type) if t in kinds), None)
             if kind is None or not str(term).startswith(str(CCUS._NS)):
                 continue
-            labels = {lit.language: str(lit) for lit in graph.objects(term, RDFS.label)}
+            labels = {lit.language: str(lit) for lit in graph.objects(term, RDFS.label) if isinstance(lit, Literal)}
             comment = " ".join(str(c) for c in graph.objects(term, RDFS.comment))
             extra = []
             for pred, name in ((RDFS.domain, "domain"), (RDFS.range, "range"), (RDFS.subClassOf, "subclass of"),

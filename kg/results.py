@@ -66,6 +66,7 @@ def to_xml(result: Result) -> str:
                 elif isinstance(value, BNode):
                     inner = f"<bnode>{escape(str(value))}</bnode>"
                 else:
+                    assert isinstance(value, Literal), value  # what a SPARQL row holds besides IRIs and blank nodes
                     attrs = ""
                     if value.language:
                         attrs = f" xml:lang={quoteattr(value.language)}"

@@ -274,6 +274,7 @@ class App:
             if media is None:
                 return Response.text(406, "acceptable: " + ", ".join(GRAPH_TYPES))
             body = ox.serialize(answer.triples, format=GRAPH_TYPES[media])
+            assert body is not None  # no output given: the bytes are returned
             return Response(200, body, {"Content-Type": f"{media}; charset=utf-8", **headers})
         media = negotiate(accept, list(RESULT_TYPES), default="application/sparql-results+json")
         if media is None:

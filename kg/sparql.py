@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -25,9 +27,18 @@ Triple = tuple[Node, Node, Node]
 # rdflib (7.6.0, its newest release) evaluates SPARQL REPLACE as re.sub(pattern, repl, text, flags): the flags
 # land in re.sub's count, which Python 3.13 deprecates passing by position, so every row of a query using
 # REPLACE (the lineage queries do) warns. The call is rdflib's and harmless (the flags are 0 there); only
-# that one message from that one module is silenced.
-warnings.filterwarnings("ignore", message="'count' is passed as positional argument", category=DeprecationWarning,
-                        module="rdflib.plugins.sparql.operators")
+# that one message from that one module is silenced, and only while GraphSource answers: the process's
+# filters are put back after each query. catch_warnings swaps process-wide state, so the lock keeps two
+# threads from interleaving it (a reentrant one: a query may be asked while another is read).
+_QUIET = threading.RLock()
+
+
+@contextmanager
+def _replace_warning_silenced() -> Iterator[None]:
+    with _QUIET, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'count' is passed as positional argument",
+                                category=DeprecationWarning, module="rdflib.plugins.sparql.operators")
+        yield
 
 
 @dataclass
@@ -59,17 +70,20 @@ class GraphSource:
         self.graph = graph
 
     def query(self, text: str) -> Result:
-        try:
-            res = self.graph.query(text)
-        except Exception as exc:  # pyparsing and rdflib raise many types
-            raise QueryError(describe_syntax_error(exc, text, prefixes())) from exc
-        if res.type == "ASK":
-            return Result("ask", boolean=bool(res.askAnswer))
-        if res.type in ("CONSTRUCT", "DESCRIBE"):
-            return Result("graph", triples=list(res.graph))  # type: ignore[union-attr]
-        names = [str(v) for v in (res.vars or [])]
-        rows = [tuple(row) for row in res]  # type: ignore[arg-type]
-        return Result("select", vars=names, rows=rows)
+        with _replace_warning_silenced():  # rows are evaluated as they are read: the whole answer is inside
+            try:
+                res = self.graph.query(text)
+            except Exception as exc:  # pyparsing and rdflib raise many types
+                raise QueryError(describe_syntax_error(exc, text, prefixes())) from exc
+            if res.type == "ASK":
+                return Result("ask", boolean=bool(res.askAnswer))
+            if res.type in ("CONSTRUCT", "DESCRIBE"):
+                assert res.graph is not None  # rdflib sets it for these two forms
+                return Result("graph", triples=list(res.graph))
+            names = [str(v) for v in (res.vars or [])]
+            # rdflib types what a Result yields as row | bool | triple for every form; a SELECT's are rows
+            rows: list[tuple[Node | None, ...]] = [tuple(row) for row in res]  # type: ignore[arg-type]
+            return Result("select", vars=names, rows=rows)
 
 
 _KEYWORDS = frozenset({
@@ -99,10 +113,10 @@ def describe_syntax_error(exc: Exception, text: str = "", known_prefixes: Iterab
     """
     hint = _hint(text, set(known_prefixes)) if text else None
     if hint is not None:
-        (line, col), message = hint
-        return f"SPARQL syntax error at line {line}, column {col}: {message}"
-    line = getattr(exc, "lineno", None)
-    col = getattr(exc, "col", None) or getattr(exc, "column", None)
+        (at_line, at_col), message = hint
+        return f"SPARQL syntax error at line {at_line}, column {at_col}: {message}"
+    line: int | None = getattr(exc, "lineno", None)
+    col: int | None = getattr(exc, "col", None) or getattr(exc, "column", None)
     msg = getattr(exc, "msg", None) or str(exc).splitlines()[0]
     located = _OXIGRAPH_ERROR.match(str(exc))
     if located:  # Oxigraph: "error at L:C: expected one of A, B, [character classes]"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -276,8 +276,12 @@ def from_oxigraph(result: object) -> Result:
     return Result("ask", boolean=bool(result))
 
 
+@overload
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node: ...
+@overload
+def to_rdflib(term: object) -> Node | None: ...
 def to_rdflib(term: object) -> Node | None:
-    """One pyoxigraph term as the rdflib term it stands for."""
+    """One pyoxigraph term as the rdflib term it stands for (None for an unbound variable)."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -295,7 +299,7 @@ def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
     # names, and Literals are immutable, so one object serves every repeat.
     if language:
         return Literal(value, lang=language)
-    return Literal(value) if datatype == _XSD_STRING else Literal(value, datatype=URIRef(datatype))
+    return Literal(value) if datatype in (_XSD_STRING, None) else Literal(value, datatype=URIRef(datatype))
 
 
 _XSD_STRING = str(XSD.string)
@@ -463,7 +467,7 @@ class _DigestWhenAsked(urllib.request.HTTPDigestAuthHandler):
 
     def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> object:
         _, _, text = auth.partition(" ")
-        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(text)))
+        self.challenge = urllib.request.parse_keqv_list(list(filter(None, urllib.request.parse_http_list(text))))
         return super().retry_http_digest_auth(req, auth)
 
     def authorize(self, req: urllib.request.Request) -> None:

@@ -15,8 +15,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlunsplit
 
-import waitress
-from waitress.server import BaseWSGIServer, MultiSocketServer
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.wasyncore import close_all
 
 from kg.server import App, Response
@@ -73,7 +72,7 @@ def _reason(status: int) -> str:
 def make_server(app: App, host: str = "127.0.0.1", port: int = 8000, limits: Limits = Limits()
                 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server bound to host:port (port 0 picks a free one), not yet running."""
-    return waitress.create_server(
+    return create_server(
         wsgi(app), host=host, port=port, threads=limits.threads, backlog=limits.backlog,
         connection_limit=limits.connection_limit, max_request_body_size=limits.max_body,
         max_request_header_size=limits.max_header, channel_timeout=limits.idle_timeout,

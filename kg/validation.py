@@ -14,9 +14,8 @@ import dataclasses
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +23,11 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
+from rdflib import query as rdflib_query
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.processor import SPARQLProcessor
-from rdflib.term import Node
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier, Node
 
 from kg.errors import Finding, OntologyError, Severity, severity_counts
 from kg.export import load_oxigraph
@@ -50,7 +50,9 @@ from kg.resources import ontology_file
 from kg.vocab import vocabularies
 
 LISTED_PREDICATES = frozenset({CCUS.inCluster, CCUS.jurisdiction, PROV.wasAttributedTo})
-SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+# Keyed by what Graph.value() returns (None when a result states no severity).
+SEVERITY: dict[Node | None, Severity] = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING,
+                                         SH.Info: Severity.INFO}
 # Predicates whose triples the cross-record shapes read.
 LINEAGE_PREDICATES = frozenset({*INVERSES, CCUS.consolidatedFrom, CCUS.status, DCTERMS.issued, CCUS.inCluster,
                                 CCUS.hasMilestone, CCUS.milestoneDate, CCUS.milestoneType})
@@ -206,44 +208,43 @@ def _record_graphs(stated: Sequence[Triple], minter: Minter, per_record: bool) -
         yield graph
 
 
-@contextmanager
-def _prepared_queries() -> Iterator[None]:
-    """Parse each SPARQL constraint once, not once per focus node.
+class _PreparedGraph(Graph):
+    """A view of a graph (over the same store: no triple copied) whose query() parses each text once.
 
     pyshacl hands rdflib the query text for every focus node, and rdflib
     parses it every time: on the hub sample that parsing was 35 of 48
-    seconds. Within this block rdflib's processor reuses the parsed query
-    (a prepared query is meant to be evaluated many times).
+    seconds. This graph keeps each parsed query (a prepared query is meant to
+    be evaluated many times) for as long as it lives; rdflib's own classes,
+    and every other graph in the process, are left as they are.
     """
-    cache: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
-    original = SPARQLProcessor.query
 
-    def query(self: SPARQLProcessor, str_or_query: Any, initBindings: Any = None,
-              initNs: Any = None, base: str | None = None, DEBUG: bool = False) -> Any:
-        if isinstance(str_or_query, str):
-            key = (str_or_query, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
-            prepared = cache.get(key)
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager)
+        self._prepared: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Query] = {}
+
+    def query(self, query_object: str | Query, processor: str | rdflib_query.Processor = "sparql",
+              result: str | type[rdflib_query.Result] = "sparql", initNs: Mapping[str, Any] | None = None,
+              initBindings: Mapping[str, Identifier] | None = None, use_store_provided: bool = True,
+              **kwargs: Any) -> rdflib_query.Result:
+        if isinstance(query_object, str) and processor == "sparql":
+            namespaces = initNs or dict(self.namespaces())  # what Graph.query would hand the processor
+            base = kwargs.get("base")
+            key = (query_object, base, tuple(sorted((k, str(v)) for k, v in namespaces.items())))
+            prepared = self._prepared.get(key)
             if prepared is None:
-                prepared = cache[key] = translateQuery(parseQuery(str_or_query), base, initNs)
-            str_or_query = prepared
-        return original(self, str_or_query, initBindings, initNs, base, DEBUG)
-
-    SPARQLProcessor.query = query  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        SPARQLProcessor.query = original  # type: ignore[method-assign]
+                prepared = self._prepared[key] = translateQuery(parseQuery(query_object), base, namespaces)
+            query_object, initNs = prepared, namespaces
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
 def _run(data: Graph, vocab: Graph, shapes: Graph, locator: Locator) -> list[Result]:
     for triple in vocab:  # sh:class needs the concepts' types; pyshacl mixes ont_graph only when inferring
         data.add(triple)
-    with _prepared_queries():
-        from pyshacl import validate as shacl_validate  # the reference engine: imported when used (0.1 s)
+    from pyshacl import validate as shacl_validate  # the reference engine: imported when used (0.1 s)
 
-        _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none",
-                                      abort_on_first=False, allow_warnings=True, meta_shacl=False,
-                                      advanced=False, js=False, debug=False)
+    _, report, _ = shacl_validate(_PreparedGraph(data), shacl_graph=shapes, inference="none",
+                                  abort_on_first=False, allow_warnings=True, meta_shacl=False,
+                                  advanced=False, js=False, debug=False)
     out = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
@@ -318,8 +319,8 @@ class Locator:
             return fid, "", "facility-geometry" if text.endswith("/geometry") else "facility"
         prefix = self.minter.base + "policy/"
         if text.startswith(prefix):
-            pid, _, rest = text[len(prefix):].partition("/")
-            pid = self.minter.policy_id(prefix + pid)
+            local, _, rest = text[len(prefix):].partition("/")
+            pid = self.minter.policy_id(prefix + local)
             if rest.startswith("assessment/"):
                 return pid, "analysis." + rest.split("/", 1)[1], "assessment"
             if rest.startswith("milestone/"):
@@ -384,7 +385,8 @@ def _facility_field(kind: str, path: Node | None, value: Node | None, record: Re
     from kg.facilities import FACILITY_FIELDS
 
     if kind == "facility-geometry":
-        return {SCHEMA.latitude: "coordinates[0]", SCHEMA.longitude: "coordinates[1]"}.get(path, "coordinates")
+        geometry: dict[Node | None, str] = {SCHEMA.latitude: "coordinates[0]", SCHEMA.longitude: "coordinates[1]"}
+        return geometry.get(path, "coordinates")
     dotted = FACILITY_FIELDS.get(path, "") if path is not None else ""
     if dotted == "relatedPolicies" and isinstance(value, URIRef) and record is not None:
         items = record.get(dotted)
@@ -433,7 +435,7 @@ def report_triples(report: Report, minter: Minter | None = None) -> list[Triple]
         (root, RDF.type, SH.ValidationReport),
         (root, SH.conforms, Literal(not report.findings)),
     ]
-    severities = {v: k for k, v in SEVERITY.items()}
+    severities = {v: k for k, v in SEVERITY.items() if k is not None}
     shacl: dict[Finding, list[Result]] = {}
     for result in reversed(report.results):
         shacl.setdefault(result.finding, []).append(result)
@@ -543,17 +545,17 @@ def _property_checks(shapes: Graph, prop: Node, targets: list[str]) -> list[Comp
     checks = []
 
     def add(component: str, query: str) -> None:
-        checks.append(CompiledCheck(URIRef(prop), severity, message, query, path,
+        checks.append(CompiledCheck(URIRef(str(prop)), severity, message, query, path,
                                     SH[f"{component}ConstraintComponent"]))
 
     value = shapes.value(prop, SH.minCount)
     if value is not None:
         add("MinCount", f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this <{path}> ?v__ }} }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v__) < {int(value)})")
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v__) < {int(str(value))})")
     value = shapes.value(prop, SH.maxCount)
     if value is not None:
         add("MaxCount", f"SELECT ?this WHERE {{ {focus} ?this <{path}> ?v__ }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v__) > {int(value)})")
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v__) > {int(str(value))})")
     value = shapes.value(prop, SH.datatype)
     if value is not None:
         if value not in _DATATYPES:
@@ -599,7 +601,7 @@ def _not_surely_valid(datatype: Node) -> str:
             f" || !COALESCE(STR(<{datatype}>(STR(?value))) = STR(?value), false)")
 
 
-def _well_typed(value: Node, datatype: Node) -> bool:
+def _well_typed(value: Node | None, datatype: Node) -> bool:
     """What pySHACL's sh:datatype accepts for a literal of that datatype: rdflib parses its lexical form."""
     return isinstance(value, Literal) and value.datatype == datatype and value.ill_typed is not True
 
@@ -616,7 +618,7 @@ def _sparql_check(shapes: Graph, shape: Node, constraint: Node, targets: list[st
     # The constraint runs once over the whole corpus as a sub-select joined with its targets; joining the
     # targets inside a body that holds a UNION makes Oxigraph's planner go quadratic (minutes at 10k records).
     query = header + f"SELECT * WHERE {{ {{ {body} }} {_focus(targets)} }}"
-    return CompiledCheck(URIRef(shape), _severity(shapes, shape), str(shapes.value(constraint, SH.message) or ""),
+    return CompiledCheck(URIRef(str(shape)), _severity(shapes, shape), str(shapes.value(constraint, SH.message) or ""),
                          query, None, SH.SPARQLConstraintComponent)
 
 
@@ -686,8 +688,13 @@ def _run_checks(store: ox.Store, locator: Locator, checks: Sequence[CompiledChec
                 keep: Callable[[bool, Node], bool] | None = None) -> list[Result]:
     # pyoxigraph releases the GIL while it evaluates: the checks run on every core, and their
     # rows are read back in the checks' order, so the findings do not depend on the timing.
+    def solutions(check: CompiledCheck) -> list[ox.QuerySolution]:
+        answer = store.query(check.query)
+        assert isinstance(answer, ox.QuerySolutions)  # every compiled check is a SELECT
+        return list(answer)
+
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        answers = list(pool.map(lambda check: list(store.query(check.query)), checks))
+        answers = list(pool.map(solutions, checks))
     results: list[Result] = []
     for check, rows in zip(checks, answers, strict=True):
         for row in rows:

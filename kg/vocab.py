@@ -57,10 +57,10 @@ class Vocabularies:
         self.concepts: dict[URIRef, Concept] = {}
         self._index: dict[str, dict[str, URIRef]] = {name: {} for name in SCHEMES}
         for name, ns in SCHEMES.items():
-            for concept in sorted(graph.subjects(SKOS.notation, None)):
+            for concept in sorted(graph.subjects(SKOS.notation, None), key=str):  # IRIs: str order is rdflib's
                 if not str(concept).startswith(str(ns)):
                     continue
-                self._add(name, URIRef(concept))
+                self._add(name, URIRef(str(concept)))
 
     def _add(self, scheme: str, iri: URIRef) -> None:
         g = self.graph
@@ -70,7 +70,7 @@ class Vocabularies:
         rank = g.value(iri, CCUS.rank)
         in_force = g.value(iri, CCUS.mayBeInForce)
         self.concepts[iri] = Concept(iri, scheme, notation, labels,
-                                     int(rank) if rank is not None else None,
+                                     int(str(rank)) if rank is not None else None,
                                      in_force.toPython() if isinstance(in_force, Literal) else None)
         index = self._index[scheme]
         names = [notation, *(text for _, text in labels)]

@@ -217,7 +217,10 @@ def _verdict(text: str) -> tuple[str, str] | None:
 
 
 def _check(text: str) -> None:
-    verdict = _verdict(text) if len(text) <= 16_384 else check_read_only(text)
+    if len(text) > 16_384:  # too long to be worth remembering: checked each time
+        check_read_only(text)
+        return
+    verdict = _verdict(text)
     if verdict:
         raise {"QueryRefused": QueryRefused, "QuerySyntax": QuerySyntax}[verdict[0]](verdict[1])
 

@@ -103,6 +103,17 @@ def test_bad_facility_fields_are_findings_with_file_line_and_field(tmp_path: Pat
     assert kg.corpus.facilities == []
 
 
+def test_a_facility_file_with_a_key_twice_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "facilities"
+    folder.mkdir()
+    (folder / "no-twice.md").write_text("---\nid: no-twice\nname: A\nname: B\n---\nbody\n", encoding="utf-8")
+    kg = load(tmp_path)
+    assert [(f.file.rsplit("/", 2)[-2:], f.line, f.field, f.severity, f.rule, f.message) for f in kg.findings] == [
+        (["facilities", "no-twice.md"], 4, "name", V, "ccus-kg:load/duplicate-key",
+         "name appears twice, on lines 3 and 4")]
+    assert kg.corpus.facilities == []
+
+
 def test_a_facility_in_rdf(land: KnowledgeGraph) -> None:
     node, geometry = M.facility("no-field"), M.geometry("no-field")
     triples = set(land.triples)

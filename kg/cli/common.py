@@ -108,8 +108,8 @@ class LazyChoice(click.Choice):  # type: ignore[type-arg]
         self.sources = sources
         self.case_sensitive = True
 
-    @property  # type: ignore[override]
-    def choices(self) -> tuple[str, ...]:
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]  # click's is a plain attribute
         import importlib
 
         values: list[str] = []

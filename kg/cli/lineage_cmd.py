@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,8 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+
+    from collections.abc import Callable
 
     from kg.lineage import Lineage
     from kg.store import StoreSpec
@@ -54,7 +56,7 @@ def _lineage(seeds: Path, store: StoreSpec, base: str, out_dir: Path, verbose: b
     return Lineage.from_source(reader_source(seeds, store, base, out_dir, verbose))
 
 
-def _svg_option(what: str):
+def _svg_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option("--svg", "svg", type=click.Path(path_type=Path, dir_okay=False), default=None,
                         help=f"Also draw {what} as SVG here (drawn locally, no network).")
 
