@@ -305,6 +305,14 @@ def test_chain_of_a_hub_policy_with_a_dangling_predecessor(hub: Path) -> None:
     assert chain == ["cn-ccer-legacy-2012", "cn-ccer"]
 
 
+def test_chain_of_a_bilingual_policy_with_a_dangling_predecessor() -> None:
+    from .fixtures_hub import POLICIES
+
+    described = Lineage.from_source(load(POLICIES).source()).describe("cn-ets-pilot")
+    assert described["chain"] == ["cn-ets-pilot-2011", "cn-ets-pilot"]
+    assert described["predecessors"] == ["cn-ets-pilot-2011"] and described["successors"] == []
+
+
 def test_lineage_text_lists_typed_relations() -> None:
     result = invoke("lineage", "no-storage-act-2001", "--seeds", str(RELATIONS))
     assert result.exit_code == 0, result.output
