@@ -37,6 +37,17 @@ def hub() -> Path:
     return HUB
 
 
+@pytest.fixture(params=["shipped", "hub"])
+def bilingual(request: pytest.FixtureRequest) -> Path:
+    """Policies in English and Chinese in the hub's layout: the shipped hub-like fixture, then the hub sample
+    (which skips where ../shared is absent), so a test of the pair runs on a clean clone too."""
+    if request.param == "hub":
+        return request.getfixturevalue("hub")
+    from .fixtures_hub import POLICIES
+
+    return POLICIES
+
+
 @pytest.fixture
 def reference() -> Path:
     """The reference record as the steering repo ships it."""

@@ -21,6 +21,8 @@ from kg.server import App
 from .conftest import ROOT, SEEDS
 from .test_server import lineage_corpus, start
 
+pytestmark = pytest.mark.slow  # Chromium drives the served pages at two widths
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

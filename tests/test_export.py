@@ -50,8 +50,8 @@ def _graph_of(text: str, fmt: str) -> Graph:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_format_parses_independently_to_the_same_graph(fmt: str, hub: Path) -> None:
-    kg = load(hub)
+def test_every_format_parses_independently_to_the_same_graph(fmt: str, bilingual: Path) -> None:
+    kg = load(bilingual)
     text = serialize(kg.triples, fmt)
     quads = list(ox.parse(text.encode("utf-8"), format=OX_FORMAT[fmt]))
     assert len({(q.subject, q.predicate, q.object) for q in quads}) == len(set(kg.triples))
@@ -62,29 +62,42 @@ def test_every_format_parses_independently_to_the_same_graph(fmt: str, hub: Path
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_two_runs_give_identical_bytes_across_hash_seeds(fmt: str, hub: Path, tmp_path: Path) -> None:
+def test_two_runs_give_identical_bytes_across_hash_seeds(fmt: str, bilingual: Path, tmp_path: Path) -> None:
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / f"{seed}.{fmt}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "kg", "export", "--seeds", str(hub), "--format", fmt,
+        subprocess.run([sys.executable, "-m", "kg", "export", "--seeds", str(bilingual), "--format", fmt,
                         "-o", str(out)], check=True, env=env, capture_output=True)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
 
 
-def test_hub_export_has_76_bilingual_policies(hub: Path) -> None:
-    result = CliRunner().invoke(main, ["export", "--seeds", str(hub), "--format", "ttl"])
+def _bilingual_titles(seeds: Path) -> list[tuple[str, int]]:
+    """(policy IRI, number of languages among en and zh of its titles) from the exported Turtle."""
+    result = CliRunner().invoke(main, ["export", "--seeds", str(seeds), "--format", "ttl"])
     assert result.exit_code == 0, result.output
     g = Graph().parse(data=result.stdout, format="turtle")
-    rows = list(g.query("""
+    return sorted((str(r[0]), int(r[1])) for r in g.query("""
         PREFIX ccus: <https://w3id.org/ccus-kg/ontology#>
         PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?p (COUNT(DISTINCT LANG(?t)) AS ?langs) WHERE {
           ?p a ccus:Policy ; dcterms:title ?t . FILTER(LANG(?t) IN ("en", "zh"))
         } GROUP BY ?p"""))
+
+
+def test_hub_export_has_76_bilingual_policies(hub: Path) -> None:
+    rows = _bilingual_titles(hub)
     assert len(rows) == 76
-    assert {int(r[1]) for r in rows} == {2}
+    assert {langs for _, langs in rows} == {2}
+
+
+def test_shipped_hub_like_export_has_its_7_bilingual_policies() -> None:
+    from .fixtures_hub import POLICIES
+
+    assert _bilingual_titles(POLICIES) == [(f"https://w3id.org/ccus-kg/id/policy/{pid}", 2) for pid in [
+        "au-baseline-scheme", "ca-capture-credit", "ca-reduction-plan", "cn-ets-pilot", "eu-storage-directive",
+        "my-tax-allowance", "ng-flaring-rule-2023"]]
 
 
 def test_ntriples_escapes_control_characters() -> None:

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,8 @@ from kg.lineage import Lineage
 from kg.records import DIMENSIONS, SCHEMA
 
 from .conftest import minimal_record, write_record
+
+pytestmark = pytest.mark.slow  # property-based: hundreds of generated corpora through the loader and every export
 
 FIELDS = sorted({path.split(".")[0] for path in SCHEMA} | {"evolution", "analysis", "language"})
 # Any character at all, control characters and lone surrogates included: the loader must refuse

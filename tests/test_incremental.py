@@ -135,11 +135,12 @@ def test_shared_nodes_deletions_duplicates_and_broken_records(seeds_copy: Path, 
     assert [f for f in built.findings if f.file == str(files[7])] == on_file_7
 
 
-def test_hub_sample_edits_match_a_full_build(hub: Path, tmp_path: Path) -> None:
+def _edits_match_a_full_build(policies: Path, tmp_path: Path, count: int) -> None:
+    """A bilingual corpus in the hub's layout: each kind of edit gives the dumps of a full build."""
     seeds = tmp_path / "hub"
-    shutil.copytree(hub, seeds)
+    shutil.copytree(policies, seeds)
     out = tmp_path / "out"
-    assert same_as_full(seeds, out, tmp_path).remapped == 76
+    assert same_as_full(seeds, out, tmp_path).remapped == count
     english = sorted((seeds / "en").glob("*.md"))
     rewrite(english[0], lambda d: d.update(status="Superseded"))
     assert same_as_full(seeds, out, tmp_path).remapped == 1
@@ -155,6 +156,16 @@ def test_hub_sample_edits_match_a_full_build(hub: Path, tmp_path: Path) -> None:
     rewrite(paired, lambda d: d["evolution"].update(clusters=clusters))
     built = same_as_full(seeds, out, tmp_path)
     assert not [f for f in built.findings if f.rule.endswith("cluster-alignment")]
+
+
+def test_hub_sample_edits_match_a_full_build(hub: Path, tmp_path: Path) -> None:
+    _edits_match_a_full_build(hub, tmp_path, 76)
+
+
+def test_shipped_hub_like_edits_match_a_full_build(tmp_path: Path) -> None:
+    from .fixtures_hub import POLICIES
+
+    _edits_match_a_full_build(POLICIES, tmp_path, 7)
 
 
 def test_a_changed_shape_or_code_empties_the_cache(seeds_copy: Path, tmp_path: Path,

@@ -439,6 +439,32 @@ def test_the_full_hub_content_root_builds_and_reports_its_real_defects(tmp_path:
     shutil.rmtree(out)
 
 
+def test_the_shipped_hub_like_content_root_builds_and_reports_its_defects(tmp_path: Path) -> None:
+    from .fixtures_hub import HUB_LIKE, write_hub_like
+
+    written = write_hub_like(tmp_path / "written")
+    shipped = sorted(p.relative_to(HUB_LIKE) for p in HUB_LIKE.rglob("*.md"))
+    assert shipped == sorted(p.relative_to(written) for p in written.rglob("*.md"))
+    for rel in shipped:  # the shipped fixture is what its writer writes
+        assert (HUB_LIKE / rel).read_bytes() == (written / rel).read_bytes(), rel
+    kg = load(HUB_LIKE)
+    kg.validate()
+    assert (len(kg.corpus.records), len(kg.corpus.facilities), len(kg.corpus.countries)) == (14, 3, 2)
+    got = set(where(kg, HUB_LIKE))
+    for expected in [
+        ("facilities/en/12.md", 22, "relatedPolicies[0]", V, "RelatedPolicyExists"),
+        ("facilities/en/34.md", 7, "country", W, "unknown-country"),
+        ("countries/en/norway.md", 16, "regulatory.liability_transfer", W, "profile-without-instrument"),
+        ("policies/en/cn-ets-pilot.md", 16, "evolution.supersedes[0]", V, "LinkTargetExists"),
+    ]:
+        assert expected in got, expected
+    assert not any(rule == "InsideCountry" for *_, rule in got)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--seeds", str(HUB_LIKE), "--out", str(out), "--allow-invalid"])
+    assert result.exit_code == 1  # written, and the exit code says the data has violations
+    assert "/facility/12>" in (out / "ccus-kg.nt").read_text()
+
+
 def test_the_server_routes_the_landscape_pages(land: KnowledgeGraph) -> None:
     from kg.server import App
 

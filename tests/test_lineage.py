@@ -160,10 +160,12 @@ def test_in_force_query_agrees_on_every_date_of_the_grid(folder: Path, lineage: 
         assert sparql_in_force(oxigraph, "2013-06-01", code) == lineage.in_force("2013-06-01", code)
 
 
-@pytest.mark.parametrize("where", ["seeds", "hub"])
+@pytest.mark.parametrize("where", ["seeds", "hub-like", "hub"])
 def test_in_force_query_agrees_on_shipped_corpora(where: str, request: pytest.FixtureRequest,
                                                   tmp_path: Path) -> None:
-    folder = SEEDS if where == "seeds" else request.getfixturevalue("hub")
+    from .fixtures_hub import POLICIES
+
+    folder = {"seeds": SEEDS, "hub-like": POLICIES}.get(where) or request.getfixturevalue("hub")
     source = OxigraphSource.from_seeds(tmp_path / "store", folder)
     lineage = Lineage.from_source(source)
     grid = [f"{y}-{md}" for y in range(1990, 2027) for md in ("01-01", "07-01")] + list(dates_of(lineage))
@@ -303,6 +305,14 @@ def test_chain_is_oldest_first_even_when_a_link_dangles(lineage: Lineage) -> Non
 def test_chain_of_a_hub_policy_with_a_dangling_predecessor(hub: Path) -> None:
     chain = Lineage.from_source(load(hub).source()).describe("cn-ccer")["chain"]
     assert chain == ["cn-ccer-legacy-2012", "cn-ccer"]
+
+
+def test_chain_of_a_bilingual_policy_with_a_dangling_predecessor() -> None:
+    from .fixtures_hub import POLICIES
+
+    described = Lineage.from_source(load(POLICIES).source()).describe("cn-ets-pilot")
+    assert described["chain"] == ["cn-ets-pilot-2011", "cn-ets-pilot"]
+    assert described["predecessors"] == ["cn-ets-pilot-2011"] and described["successors"] == []
 
 
 def test_lineage_text_lists_typed_relations() -> None:

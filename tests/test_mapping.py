@@ -24,6 +24,7 @@ P = M.policy("no-storage-2014")
 # The hub sample's records name 78 distinct cluster names (58 English, 20 Chinese): paired by
 # position, the Chinese names label the English nodes.
 HUB_CLUSTERS, HUB_CHINESE_ONLY = 58, 0
+SHIPPED_CLUSTERS, SHIPPED_CHINESE_ONLY = 5, 0  # tests/fixtures/hub-like: every Chinese name pairs an English one
 
 
 def mapped(tmp_path: Path, *records: dict[str, Any], body: str = "A summary.") -> Graph:
@@ -282,13 +283,27 @@ def test_clusters_that_cannot_be_paired_stay_apart_with_a_warning_naming_both_fi
     roundtrip(tmp_path)
 
 
-def test_hub_clusters_are_one_node_per_aligned_english_and_chinese_pair(hub: Path) -> None:
-    kg = load(hub)
+def _cluster_counts(root: Path) -> tuple[int, int]:
+    kg = load(root)
+    assert not [f for f in kg.findings if f.rule.endswith("cluster-alignment")]
     clusters = {s for s, p, o in kg.triples if p == RDF.type and o == CCUS.Cluster}
     chinese_only = {s for s in clusters
                     if not any(t[0] == s and t[1] == RDFS.label and t[2].language == "en" for t in kg.triples)}
-    assert (len(clusters), len(chinese_only)) == (HUB_CLUSTERS, HUB_CHINESE_ONLY)
-    assert not [f for f in kg.findings if f.rule.endswith("cluster-alignment")]
+    return len(clusters), len(chinese_only)
+
+
+def test_hub_clusters_are_one_node_per_aligned_english_and_chinese_pair(hub: Path) -> None:
+    assert _cluster_counts(hub) == (HUB_CLUSTERS, HUB_CHINESE_ONLY)
+
+
+def test_shipped_bilingual_clusters_are_one_node_per_aligned_pair() -> None:
+    from .fixtures_hub import POLICIES
+
+    assert _cluster_counts(POLICIES) == (SHIPPED_CLUSTERS, SHIPPED_CHINESE_ONLY)
+    g = set(load(POLICIES).triples)
+    market = M.cluster("China carbon market")
+    assert (market, RDFS.label, Literal("China carbon market", lang="en")) in g
+    assert (market, RDFS.label, Literal("中国碳市场", lang="zh")) in g
 
 
 def test_consolidated_from_and_clusters(tmp_path: Path) -> None:
@@ -385,10 +400,10 @@ def test_language_versions_merge_into_one_policy(tmp_path: Path) -> None:
     assert len([t for t in g if t[0] == P and t[1] == DCTERMS.issued]) == 1
 
 
-def test_no_blank_nodes_anywhere(hub: Path) -> None:
+def test_no_blank_nodes_anywhere(bilingual: Path) -> None:
     from rdflib import BNode
 
-    triples = load(hub).triples
+    triples = load(bilingual).triples
     assert not [t for t in triples if any(isinstance(x, BNode) for x in t)]
 
 
@@ -414,8 +429,8 @@ def test_seeds_round_trip() -> None:
     roundtrip(SEEDS)
 
 
-def test_hub_sample_round_trips_in_both_languages(hub: Path) -> None:
-    roundtrip(hub)
+def test_bilingual_corpus_round_trips_in_both_languages(bilingual: Path) -> None:
+    roundtrip(bilingual)
 
 
 def test_patch_holds_only_what_rdf_does_not_say() -> None:

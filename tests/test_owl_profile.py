@@ -15,6 +15,8 @@ import pytest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # compiles and runs the OWL API's profile checker on a JVM
+
 ONTOLOGY = ROOT / "ontology"
 SOURCE = ROOT / "tests" / "java" / "OwlDlProfile.java"
 JARS = Path("/usr/share/java")

@@ -221,6 +221,14 @@ def test_every_query_runs_with_its_examples_on_the_hub(name: str, hub: Path) -> 
     assert result.kind == "select"
 
 
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_runs_with_its_examples_on_the_shipped_bilingual_corpus(name: str) -> None:
+    from .fixtures_hub import HUB_LIKE
+
+    result = run(_hub_source(HUB_LIKE), QUERIES[name], QUERIES[name].examples())
+    assert result.kind == "select"
+
+
 _HUB: dict[Path, GraphSource] = {}
 
 

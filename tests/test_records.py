@@ -182,6 +182,19 @@ def test_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
         load_corpus(tmp_path / "nope")
 
 
+def test_shipped_hub_like_sample_loads_both_languages() -> None:
+    from .fixtures_hub import POLICIES
+
+    corpus = load_corpus(POLICIES)
+    assert corpus.findings == []
+    assert len(corpus.records) == 14
+    policies = corpus.policies()
+    assert sorted(policies) == ["au-baseline-scheme", "ca-capture-credit", "ca-reduction-plan", "cn-ets-pilot",
+                                "eu-storage-directive", "my-tax-allowance", "ng-flaring-rule-2023"]
+    assert all(sorted(r.lang for r in rs) == ["en", "zh"] for rs in policies.values())
+    assert {r.format for r in corpus.records} == {"yaml"}
+
+
 def test_hub_sample_loads_both_languages(hub: Path) -> None:
     corpus = load_corpus(hub)
     assert corpus.findings == []

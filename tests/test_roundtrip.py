@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from kg.mapping import records_from_triples
 from kg.records import DIMENSIONS, IMPACTS, REGULATORY, RELATIONS, load_corpus
 
 from .conftest import write_record
+
+pytestmark = pytest.mark.slow  # property-based: generated records mapped and read back, a hundred corpora
 
 # Every character a record may hold: not the C0 controls, lone surrogates or U+FFFE/U+FFFF,
 # which the loader refuses (no export format can carry them); not \r, which the loader folds.

@@ -30,6 +30,8 @@ from kg.worker import MB, QueryRefused, Request, WorkerError
 from .conftest import minimal_record, write_record
 from .test_server import lineage_corpus, start
 
+pytestmark = pytest.mark.slow  # worker processes, sandboxes, deadlines, memory caps and a listener on real sockets
+
 
 class Listener:
     """Counts every TCP connection made to it."""

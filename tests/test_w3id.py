@@ -19,6 +19,8 @@ import pytest
 
 from .serving import ROOT, free_port, serving
 
+pytestmark = pytest.mark.slow  # starts Apache httpd in front of a ccus-kg server
+
 APACHE = Path("/usr/sbin/apache2")
 MODULES = Path("/usr/lib/apache2/modules")
 HTACCESS = ROOT / "w3id" / "ccus-kg" / ".htaccess"
