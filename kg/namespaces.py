@@ -20,8 +20,8 @@ from rdflib.namespace import (
     DefinedNamespace,
 )
 
-ONTOLOGY_IRI = "https://w3id.org/ccus-kg/ontology"
-DEFAULT_BASE = "https://w3id.org/ccus-kg/id/"
+from kg.ontology_iris import DEFAULT_BASE, ONTOLOGY_IRI  # plain text, importable without rdflib
+
 # The licence the data and the ontology are published under.
 DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 SVG = "http://www.w3.org/2000/svg"  # the XML namespace of the pictures kg.drawing writes
