@@ -20,7 +20,6 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg import build as pipeline
 from kg import pages
 from kg.build import KnowledgeGraph
 from kg.errors import DataError, QueryError
@@ -115,10 +114,12 @@ def from_build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: 
     violation, so that case alone loads and validates the corpus, as
     :func:`servable` always did. ``say`` hears the one line that says violations are served.
     """
+    from kg.build import load  # looked up when called: the refusal is the one path that maps the corpus
+
     folder = current_build(out, seeds, base)
     violations = (read_manifest(folder) or {}).get("violations", 0)
     if violations and not allow_invalid:
-        return servable(pipeline.load(seeds, base))  # raises DataError listing them (or serves a fixed corpus)
+        return servable(load(seeds, base))  # raises DataError listing them (or serves a fixed corpus)
     if violations and say is not None:
         say(f"note: serving records with {violations} violation(s) (--allow-invalid); ccus-kg validate lists them")
     corpus = load_corpus(seeds)
