@@ -240,11 +240,11 @@ class OxigraphSource:
             os.replace(tmp, mine)
             if say is not None:
                 say(f"loaded {path} from the build in {out}/ ({'a new store' if found is None else status.reason})")
-            return cls(store, base)
+            return cls(store, base, (readers.read_manifest(folder) or {}).get("prefixes"))
         if say is not None:
             say(f"answered from {path} ({status.reason})")
         try:
-            return cls(ox.Store(str(path)), base)
+            return cls(ox.Store(str(path)), base, (found or {}).get("prefixes"))
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
 
