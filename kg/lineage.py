@@ -25,7 +25,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import QueryError
-from kg.queries import run
+from kg.queries import text_rows as rows
 from kg.sparql import SparqlSource
 
 SUPERSEDES = "supersedes"
@@ -103,7 +103,7 @@ class Lineage:
         """Read nodes, edges, clusters and milestones from any SPARQL source."""
         lineage = cls()
         g = lineage.graph
-        for row in run(source, "lineage-nodes").dicts():
+        for row in rows(source, "lineage-nodes"):
             g.add_node(_s(row["id"]), **{**_blank(False), "title": _s(row["title"]),
                                          "jurisdiction": _s(row["jurisdiction"]), "country": _s(row["country"]),
                                          "issued": _s(row["issued"]), "status": _s(row["statusName"]),
@@ -111,12 +111,12 @@ class Lineage:
                                          "mayBeInForce": _s(row["mayBeInForce"]) in ("true", "1"),
                                          "adopted": _s(row["adopted"]) in ("true", "1"),
                                          "provisional": _s(row["provisional"]) in ("true", "1")})
-        for row in run(source, "lineage-clusters").dicts():
+        for row in rows(source, "lineage-clusters"):
             g.nodes[_s(row["id"])]["clusters"].append(_s(row["name"]) or _s(row["cluster"]))
-        for row in run(source, "lineage-milestones").dicts():
+        for row in rows(source, "lineage-milestones"):
             g.nodes[_s(row["id"])]["milestones"].append(
                 Milestone(int(str(row["position"])), _s(row["date"]), _s(row["type"]), _s(row["event"])))
-        for row in run(source, "lineage-edges").dicts():
+        for row in rows(source, "lineage-edges"):
             older, newer, relation = _s(row["older"]), _s(row["newer"]), _s(row["relation"])
             for end in (older, newer):
                 if end not in g:

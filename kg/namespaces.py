@@ -13,6 +13,8 @@ from rdflib import Namespace, URIRef
 from rdflib import namespace as rdflib_namespace
 from rdflib.namespace import DefinedNamespace
 
+from kg.ontology_iris import DEFAULT_BASE, ONTOLOGY_IRI  # plain text, importable without rdflib
+
 _N = TypeVar("_N", bound=type[DefinedNamespace])
 
 
@@ -32,8 +34,6 @@ SKOS = _own(rdflib_namespace.SKOS)
 VOID = _own(rdflib_namespace.VOID)
 XSD = _own(rdflib_namespace.XSD)
 
-ONTOLOGY_IRI = "https://w3id.org/ccus-kg/ontology"
-DEFAULT_BASE = "https://w3id.org/ccus-kg/id/"
 # The licence the data and the ontology are published under.
 DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 SVG = "http://www.w3.org/2000/svg"  # the XML namespace of the pictures kg.drawing writes

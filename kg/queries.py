@@ -20,24 +20,18 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from kg.errors import QueryError
-from kg.namespaces import XSD
 from kg.resources import data_dir
-from kg.sparql import Result, SparqlSource
+from kg.sparql import Result, SparqlSource, lexical
+
+if TYPE_CHECKING:  # rdflib is imported when a parameter is bound: the lineage queries take none
+    from rdflib.term import Node
 
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
-_PARAM_TYPES = {
-    "xsd:string": XSD.string,
-    "xsd:date": XSD.date,
-    "xsd:integer": XSD.integer,
-    "xsd:decimal": XSD.decimal,
-    "xsd:boolean": XSD.boolean,
-    "xsd:anyURI": XSD.anyURI,
-}
+_PARAM_TYPES = ("xsd:string", "xsd:date", "xsd:integer", "xsd:decimal", "xsd:boolean", "xsd:anyURI")
+_NAME = re.compile(r"[A-Za-z0-9][\w-]*")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -137,7 +131,11 @@ def catalogue(folder: Path | None = None) -> dict[str, NamedQuery]:
 
 def to_term(param: Param, value: str) -> Node:
     """A parameter value as a typed RDF term; an ill-typed value raises QueryError."""
-    datatype = _PARAM_TYPES[param.type]
+    from rdflib import Literal, URIRef
+
+    from kg.namespaces import XSD
+
+    datatype = XSD[param.type.removeprefix("xsd:")]
     bad = QueryError(f"parameter {param.name} must be {param.type}, got {value!r}")
     if datatype == XSD.date:
         try:
@@ -208,11 +206,26 @@ def run(source: SparqlSource, query: NamedQuery | str, values: dict[str, str] | 
         folder: Path | None = None) -> Result:
     """Run a named query (or a NamedQuery) with parameters on any SparqlSource."""
     if isinstance(query, str):
-        found = catalogue(folder).get(query)
-        if found is None:
-            raise QueryError(f"no query named '{query}'")
-        query = found
+        query = named(query, folder)
     return source.query(bind(query, values or {}))
+
+
+def text_rows(source: SparqlSource, query: NamedQuery | str, values: dict[str, str] | None = None
+              ) -> list[dict[str, str]]:
+    """Run a SELECT like :func:`run`; rows as text by variable (see kg.sparql.lexical): what lineage reads."""
+    if isinstance(query, str):
+        query = named(query)
+    return lexical(source, bind(query, values or {}))
+
+
+def named(name: str, folder: Path | None = None) -> NamedQuery:
+    """One query of the catalogue by name (its file alone is read); an unknown name raises QueryError."""
+    folder = folder or data_dir("queries")
+    path = folder / f"{name}.rq"
+    found = parse_query_file(path) if _NAME.fullmatch(name) and path.is_file() else catalogue(folder).get(name)
+    if found is None:
+        raise QueryError(f"no query named '{name}'")
+    return found
 
 
 def check_policy_id(source: SparqlSource, value: str) -> None:
@@ -226,5 +239,5 @@ def check_policy_id(source: SparqlSource, value: str) -> None:
     raise QueryError(f"no policy '{value}' in the corpus{hint}")
 
 
-__all__ = ["NamedQuery", "Param", "bind", "catalogue", "check_policy_id", "parse_query_file", "parse_query_text", "run",
-           "to_term"]
+__all__ = ["NamedQuery", "Param", "bind", "catalogue", "check_policy_id", "named", "parse_query_file",
+           "parse_query_text", "run", "text_rows", "to_term"]

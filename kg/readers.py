@@ -29,7 +29,8 @@ from kg.outputs import CURRENT, SETS
 STORE = "store"  # the Oxigraph store folder inside a set
 MANIFEST = "manifest.json"  # what the store was built from
 DATA = "ccus-kg.nt"  # the dump the store is loaded from
-FORMAT = 1  # bumped when the manifest or the store layout changes
+FORMAT = 2  # bumped when the manifest or the store layout changes
+MARGIN_NS = 50_000_000  # file times lag time.time_ns() by up to a clock tick: a start taken from it moves back
 
 
 def code_stamp() -> str:
@@ -60,31 +61,90 @@ class Status:
 
 
 def record_files(seeds: Path) -> list[str]:
-    """The record files a build reads (kg.records.scan decides which), as paths below ``seeds``."""
-    from kg.records import scan
+    """Every file a build reads below ``seeds`` (policies, and a content root's facilities and profiles).
+
+    The listing is kg.records' own (``scan`` for policies, ``record_paths``
+    for the other two folders, as the build calls them), as paths below
+    ``seeds`` with ``/``.
+    """
+    from kg.records import content_root, record_paths, scan
 
     root = os.fspath(seeds)
     cut = len(root.rstrip(os.sep)) + 1
-    return [name[cut:].replace(os.sep, "/") for name in scan(Path(root))[0]]
+    content = content_root(Path(root))
+    names = scan(content.policies, require=False)[0]
+    for folder in (content.facilities, content.countries):
+        if folder is not None:
+            names += record_paths(folder)
+    return sorted(name[cut:].replace(os.sep, "/") for name in names)
 
 
-def file_entry(path: str) -> dict[str, Any]:
-    """Size, mtime (ns) and SHA-256 of one file; an unreadable file gets empty values, compared like any other."""
+def folders(seeds: Path) -> dict[str, str]:
+    """Every folder below ``seeds`` (links followed, each reached once), by path, with its stamp.
+
+    A file added, removed or renamed changes its folder's mtime, so while
+    every stamp is as recorded the listing is too, and a reader need not
+    import kg.records to list the corpus again. More folders than the build
+    reads are recorded (a safe superset: a change there costs a listing,
+    never a wrong answer).
+    """
+    root = os.fspath(seeds)
+    cut = len(root.rstrip(os.sep)) + 1
+    found: dict[str, str] = {}
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, _ in os.walk(root, followlinks=True):
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        found[folder[cut:].replace(os.sep, "/") if folder != root else "."] = _stamp(st)
+    return found
+
+
+def _stamp(st: os.stat_result) -> str:
+    # ctime and the inode change with every write, rename or replacement, and no tool can set ctime back
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def file_entry(path: str, since_ns: int | None = None) -> dict[str, Any]:
+    """Stamp and SHA-256 of one file; an unreadable file gets empty values, compared like any other.
+
+    With ``since_ns`` (when the build began), a file changed since then gets
+    no stamp and no hash: the build may have read it before the change, so
+    the entry must not say the build saw what is there now. A reader then
+    finds it changed and rebuilds.
+    """
     try:
-        st = os.stat(path)
         with open(path, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
+        st = os.stat(path)  # after the read: a change during it shows in ctime
     except OSError:
-        return {"size": -1, "mtime_ns": -1, "sha256": ""}
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
+        return {"stamp": "", "sha256": ""}
+    if since_ns is not None and st.st_ctime_ns >= since_ns:
+        return {"stamp": None, "sha256": None}
+    return {"stamp": _stamp(st), "sha256": digest}
 
 
-def manifest(seeds: Path, base: str, violations: int) -> dict[str, Any]:
-    """The manifest of the corpus under ``seeds`` as it is now."""
+def manifest(seeds: Path, base: str, violations: int, since_ns: int | None = None) -> dict[str, Any]:
+    """The manifest of the corpus under ``seeds``; files changed since ``since_ns`` are left untrusted."""
+    from kg.namespaces import prefixes
+
     root = Path(seeds).resolve()
-    files = {rel: file_entry(os.path.join(root, rel)) for rel in record_files(root)}
+    tree = folders(root)  # before the files: a file added meanwhile changes a folder stamp recorded earlier
+    files = {rel: file_entry(os.path.join(root, rel), since_ns) for rel in record_files(root)}
     return {"format": FORMAT, "code": code_stamp(), "base": base, "seeds": str(root),
-            "violations": violations, "files": files}
+            "violations": violations, "prefixes": prefixes(base), "folders": tree, "files": files}
+
+
+def started_ns(outputs: Any) -> int:
+    """When the build holding ``outputs``' folder began: the time its lock file was written (the file clock)."""
+    from kg.outputs import LOCK
+
+    try:
+        return os.stat(Path(outputs.out) / LOCK).st_mtime_ns
+    except OSError:
+        return 0  # no lock file: trust nothing of what the build may have read
 
 
 def write_store(outputs: Any, seeds: Path, base: str, counts: dict[str, int]) -> None:
@@ -97,8 +157,8 @@ def write_store(outputs: Any, seeds: Path, base: str, counts: dict[str, int]) ->
     from kg.export import write_atomic
 
     load_store(outputs.path(DATA), outputs.path(STORE))
-    text = json.dumps(manifest(seeds, base, counts.get("violation", 0)), indent=1, sort_keys=True)
-    write_atomic(outputs.path(MANIFEST), text + "\n")
+    found = manifest(seeds, base, counts.get("violation", 0), since_ns=started_ns(outputs))
+    write_atomic(outputs.path(MANIFEST), json.dumps(found, indent=1, sort_keys=True) + "\n")
 
 
 def load_store(data: Path, folder: Path) -> None:
@@ -115,7 +175,7 @@ def load_store(data: Path, folder: Path) -> None:
     del store  # closes RocksDB before the folder is renamed or opened elsewhere
 
 
-def complete(folder: Path, seeds: Path, base: str, violations: int) -> None:
+def complete(folder: Path, seeds: Path, base: str, violations: int, since_ns: int) -> None:
     """Give a published set whose dumps a build found unchanged the store and manifest it lacks.
 
     A build that finds every output byte-identical publishes nothing: a set
@@ -123,7 +183,8 @@ def complete(folder: Path, seeds: Path, base: str, violations: int) -> None:
     new triple (a blank line) leaves the manifest naming old hashes, so every
     reader would rebuild again. The store is loaded from the set's own dump
     (beside, then renamed in), and the manifest re-stamped. The caller holds
-    the output folder's lock.
+    the output folder's lock; ``since_ns`` is when the build that checked the
+    dumps began (a file changed since is left untrusted, see :func:`file_entry`).
     """
     import shutil
 
@@ -133,7 +194,7 @@ def complete(folder: Path, seeds: Path, base: str, violations: int) -> None:
         shutil.rmtree(partial, ignore_errors=True)
         load_store(folder / DATA, partial)
         os.replace(partial, folder / STORE)
-    refresh_manifest(folder, seeds, base, violations)
+    refresh_manifest(folder, seeds, base, violations, since_ns)
 
 
 def current_set(out: Path) -> Path | None:
@@ -155,7 +216,13 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 def check(found: dict[str, Any] | None, seeds: Path, base: str) -> Status:
-    """Is a store with manifest ``found`` current for ``seeds`` and ``base``? Stat first, hash on a difference."""
+    """Is a store with manifest ``found`` current for ``seeds`` and ``base``?
+
+    A stat of every recorded folder and file; a file is hashed only when its
+    stat differs, and the corpus listed again (kg.records) only when a
+    folder's does. Nothing is imported beyond the standard library when
+    nothing changed.
+    """
     if found is None:
         return Status(False, "no build yet")
     root = Path(seeds).resolve()
@@ -166,23 +233,26 @@ def check(found: dict[str, Any] | None, seeds: Path, base: str) -> Status:
     if found.get("code") != code_stamp():
         return Status(False, "built by another version of ccus-kg")
     known: dict[str, dict[str, Any]] = found.get("files", {})
-    try:
-        now = record_files(root)
-    except Exception as exc:  # the build that follows names the problem
-        return Status(False, f"the corpus cannot be listed: {exc}")
+    text = os.fspath(root)
+    if _same_folders(found.get("folders", {}), text):
+        now = list(known)
+    else:
+        try:
+            now = record_files(root)
+        except Exception as exc:  # the build that follows names the problem
+            return Status(False, f"the corpus cannot be listed: {exc}")
     changed = sorted(set(now) ^ set(known))
     for rel in now:
         entry = known.get(rel)
         if entry is None:
             continue
-        path = os.path.join(root, rel)
+        path = os.path.join(text, rel)
         try:
-            st = os.stat(path)
-            if st.st_size == entry["size"] and st.st_mtime_ns == entry["mtime_ns"]:
+            if entry["stamp"] and _stamp(os.stat(path)) == entry["stamp"]:
                 continue
         except OSError:
             pass
-        if file_entry(path)["sha256"] != entry["sha256"]:
+        if entry["sha256"] is None or file_entry(path)["sha256"] != entry["sha256"]:
             changed.append(rel)
     if changed:
         shown = ", ".join(sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
@@ -190,7 +260,20 @@ def check(found: dict[str, Any] | None, seeds: Path, base: str) -> Status:
     return Status(True, f"current for {len(now)} record files")
 
 
-def refresh_manifest(folder: Path, seeds: Path, base: str, violations: int) -> None:
+def _same_folders(recorded: dict[str, str], root: str) -> bool:
+    """True when every recorded folder has its recorded stamp (then no file came or went)."""
+    if not recorded:
+        return False
+    for rel, stamp in recorded.items():
+        try:
+            if _stamp(os.stat(root if rel == "." else os.path.join(root, rel))) != stamp:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def refresh_manifest(folder: Path, seeds: Path, base: str, violations: int, since_ns: int) -> None:
     """Rewrite the manifest of a published set whose dumps a build found unchanged.
 
     A build that finds every output byte-identical publishes nothing, so an
@@ -200,10 +283,10 @@ def refresh_manifest(folder: Path, seeds: Path, base: str, violations: int) -> N
     """
     from kg.export import write_atomic
 
-    text = json.dumps(manifest(seeds, base, violations), indent=1, sort_keys=True)
+    text = json.dumps(manifest(seeds, base, violations, since_ns), indent=1, sort_keys=True)
     with contextlib.suppress(FileNotFoundError):
         write_atomic(Path(folder) / MANIFEST, text + "\n")
 
 
-__all__ = ["MANIFEST", "STORE", "Status", "check", "complete", "current_set", "load_store", "manifest",
-           "read_manifest", "refresh_manifest", "write_store"]
+__all__ = ["MANIFEST", "STORE", "Status", "check", "complete", "current_set", "file_entry", "folders", "load_store",
+           "manifest", "read_manifest", "record_files", "refresh_manifest", "started_ns", "write_store"]

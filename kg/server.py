@@ -11,7 +11,9 @@ Read-only: updates are refused with 403. Every response carries CORS headers.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
@@ -22,15 +24,19 @@ from kg import pages
 from kg.build import KnowledgeGraph
 from kg.errors import DataError, QueryError
 from kg.export import ntriples, serialize
+from kg.facilities import load_landscape
 from kg.landscape import scopes
 from kg.landscape_pages import LandscapePages
 from kg.lineage import Lineage
 from kg.linked_data import LinkedData, negotiate
-from kg.namespaces import DCTERMS, FORMATS, RDF, SD
+from kg.mapping import Mapped
+from kg.namespaces import DCTERMS, DEFAULT_BASE, FORMATS, RDF, SD
 from kg.queries import bind, catalogue
+from kg.readers import DATA, read_manifest
+from kg.records import content_root, load_corpus
 from kg.results import to_csv, to_json, to_tsv, to_xml
 from kg.sparql import Result
-from kg.store import OxigraphSource, to_rdflib
+from kg.store import OxigraphSource, current_build, to_rdflib
 from kg.vocab import vocabularies
 from kg.worker import (
     MB,
@@ -96,6 +102,33 @@ def servable(kg: KnowledgeGraph, allow_invalid: bool = False) -> KnowledgeGraph:
         raise DataError(f"{count} violation(s) in {kg.corpus.root}: not serving invalid data "
                         "(fix the records, or pass --allow-invalid)", kg.findings)
     return kg
+
+
+def from_build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool = False,
+               say: Callable[[str], None] | None = None) -> KnowledgeGraph:
+    """What ``serve`` serves: the build in ``out`` when current for ``seeds`` (rebuilt first when not).
+
+    The records are read, since the pages show them, but neither mapped nor
+    validated again: the triples are the build's N-Triples dump and the
+    violations its manifest's count. Refusing invalid data names every
+    violation, so that case alone loads and validates the corpus, as
+    :func:`servable` always did. ``say`` hears the one line that says violations are served.
+    """
+    from kg.build import load  # looked up when called: the refusal is the one path that maps the corpus
+
+    folder = current_build(out, seeds, base)
+    violations = (read_manifest(folder) or {}).get("violations", 0)
+    if violations and not allow_invalid:
+        return servable(load(seeds, base))  # raises DataError listing them (or serves a fixed corpus)
+    if violations and say is not None:
+        say(f"note: serving records with {violations} violation(s) (--allow-invalid); ccus-kg validate lists them")
+    corpus = load_corpus(seeds)
+    root = content_root(seeds)
+    if root.facilities is not None or root.countries is not None:
+        load_landscape(root, corpus)
+    triples: list[Triple] = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
+                             for t in ox.parse(path=str(folder / DATA), format=ox.RdfFormat.N_TRIPLES)]
+    return KnowledgeGraph(corpus, Mapped(stated=triples), base)
 
 
 class App:
@@ -372,4 +405,4 @@ def _lit(text: str, lang: str | None = None) -> Node:
 
 
 
-__all__ = ["App", "BadRequest", "QueryRefused", "Response", "check_read_only", "negotiate", "servable"]
+__all__ = ["App", "BadRequest", "QueryRefused", "Response", "check_read_only", "from_build", "negotiate", "servable"]

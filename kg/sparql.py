@@ -14,15 +14,15 @@ import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
-
-from rdflib import Graph
-from rdflib.term import Node
+from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import QueryError
-from kg.namespaces import prefixes
 
-Triple = tuple[Node, Node, Node]
+if TYPE_CHECKING:  # rdflib is imported where a graph is made: a reader answering from Oxigraph never needs it
+    from rdflib import Graph
+    from rdflib.term import Node
+
+Triple = tuple["Node", "Node", "Node"]
 
 # rdflib (7.6.0, its newest release) evaluates SPARQL REPLACE as re.sub(pattern, repl, text, flags): the flags
 # land in re.sub's count, which Python 3.13 deprecates passing by position, so every row of a query using
@@ -56,6 +56,22 @@ class Result:
         return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
 
 
+def lexical(source: SparqlSource, text: str) -> list[dict[str, str]]:
+    """SELECT rows as plain text: an IRI, a literal's lexical form, "" when unbound.
+
+    What the lineage reads. A source that can answer so without making rdflib
+    terms (Oxigraph: ``query_lexical``) does, which keeps rdflib out of a
+    ``lineage`` call on the built store; any other source's terms are turned
+    to text the same way (an rdflib term is its text).
+    """
+    direct = getattr(source, "query_lexical", None)
+    if direct is not None:
+        return direct(text)  # type: ignore[no-any-return]
+    result = source.query(text)
+    return [{name: "" if value is None else str(value) for name, value in zip(result.vars, row, strict=True)}
+            for row in result.rows]
+
+
 class SparqlSource(Protocol):
     """Anything that answers a SPARQL 1.1 query string."""
 
@@ -74,6 +90,8 @@ class GraphSource:
             try:
                 res = self.graph.query(text)
             except Exception as exc:  # pyparsing and rdflib raise many types
+                from kg.namespaces import prefixes
+
                 raise QueryError(describe_syntax_error(exc, text, prefixes())) from exc
             if res.type == "ASK":
                 return Result("ask", boolean=bool(res.askAnswer))
@@ -183,6 +201,10 @@ def _found(text: str, line: int, col: int) -> str:
 
 def to_graph(triples: Iterable[Triple], base: str | None = None) -> Graph:
     """An rdflib graph with the project's fixed prefixes bound."""
+    from rdflib import Graph
+
+    from kg.namespaces import prefixes
+
     graph = Graph(bind_namespaces="none")
     for prefix, ns in (prefixes(base) if base else prefixes()).items():
         graph.bind(prefix, ns)
@@ -191,4 +213,4 @@ def to_graph(triples: Iterable[Triple], base: str | None = None) -> Graph:
     return graph
 
 
-__all__ = ["GraphSource", "Result", "SparqlSource", "describe_syntax_error", "to_graph"]
+__all__ = ["GraphSource", "Result", "SparqlSource", "describe_syntax_error", "lexical", "to_graph"]

@@ -24,19 +24,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from kg import readers
 from kg.errors import KgError, QueryError, StoreError
-from kg.namespaces import DEFAULT_BASE, XSD
+from kg.ontology_iris import DEFAULT_BASE
 from kg.sparql import Result, SparqlSource, describe_syntax_error
 from kg.urls import MAX_READ, check_http_url, same_origin, sanitize
 
 if TYPE_CHECKING:
+    from rdflib.term import Node
+
     from kg.build import KnowledgeGraph
 
 TIMEOUT = 60.0
@@ -119,12 +119,13 @@ def current_build(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | N
     from kg.build import build
 
     started = time.perf_counter()
+    since = time.time_ns() - readers.MARGIN_NS
     built = _waiting(out, lambda: build(seeds, out, base, allow_invalid=True))
     folder = readers.current_set(out)
     if folder is None or not (folder / readers.STORE).is_dir() \
             or not readers.check(readers.read_manifest(folder), seeds, base).current:
         # the build found its dumps unchanged and published nothing (see readers.complete)
-        _waiting(out, lambda: _complete(out, seeds, base, built.counts()["violation"]))
+        _waiting(out, lambda: _complete(out, seeds, base, built.counts()["violation"], since))
         folder = readers.current_set(out)
     if folder is None:
         raise StoreError(f"{out}: the build published no output set")
@@ -132,13 +133,13 @@ def current_build(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | N
     return folder
 
 
-def _complete(out: Path, seeds: Path, base: str, violations: int) -> None:
+def _complete(out: Path, seeds: Path, base: str, violations: int, since_ns: int) -> None:
     from kg.outputs import locked
 
     with locked(out):
         folder = readers.current_set(out)
         if folder is not None:
-            readers.complete(folder, seeds, base, violations)
+            readers.complete(folder, seeds, base, violations, since_ns)
 
 
 T = TypeVar("T")
@@ -166,12 +167,12 @@ def built_store(out: Path, seeds: Path, base: str = DEFAULT_BASE, say: Say | Non
         say(f"note: the records have {found['violations']} violation(s); "
             "answers come from what they state (ccus-kg validate lists them)")
     try:
-        return OxigraphSource.open(folder / readers.STORE, base)
+        return OxigraphSource.open(folder / readers.STORE, base, found.get("prefixes"))
     except StoreError:  # a build published a newer set and removed this one meanwhile
         newer = readers.current_set(out)
         if newer is None or newer == folder:
             raise
-        return OxigraphSource.open(newer / readers.STORE, base)
+        return OxigraphSource.open(newer / readers.STORE, base, (readers.read_manifest(newer) or {}).get("prefixes"))
 
 
 class OxigraphSource:
@@ -182,17 +183,26 @@ class OxigraphSource:
     the same query fails with the same message on either store.
     """
 
-    def __init__(self, store: ox.Store, base: str = DEFAULT_BASE):
+    def __init__(self, store: ox.Store, base: str = DEFAULT_BASE, prefixes: dict[str, str] | None = None):
         self.store = store
         self.base = base
+        self._prefixes = prefixes
 
     @classmethod
-    def open(cls, path: Path, base: str = DEFAULT_BASE) -> OxigraphSource:
-        """Open an existing store folder read-only."""
+    def open(cls, path: Path, base: str = DEFAULT_BASE, prefixes: dict[str, str] | None = None) -> OxigraphSource:
+        """Open an existing store folder read-only (``prefixes``: the table it was built with, if known)."""
         try:
-            return cls(ox.Store.read_only(str(path)), base)
+            return cls(ox.Store.read_only(str(path)), base, prefixes)
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
+
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes bound for every query: the build's table when given, else kg.namespaces' (rdflib)."""
+        if self._prefixes is None:
+            from kg.namespaces import prefixes
+
+            self._prefixes = prefixes(self.base)
+        return self._prefixes
 
     @classmethod
     def from_seeds(cls, path: Path, seeds: Path, base: str = DEFAULT_BASE, out: Path | None = None,
@@ -230,23 +240,31 @@ class OxigraphSource:
             os.replace(tmp, mine)
             if say is not None:
                 say(f"loaded {path} from the build in {out}/ ({'a new store' if found is None else status.reason})")
-            return cls(store, base)
+            return cls(store, base, (readers.read_manifest(folder) or {}).get("prefixes"))
         if say is not None:
             say(f"answered from {path} ({status.reason})")
         try:
-            return cls(ox.Store(str(path)), base)
+            return cls(ox.Store(str(path)), base, (found or {}).get("prefixes"))
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the Oxigraph store: {exc}") from exc
 
     def query(self, text: str) -> Result:
-        from kg.namespaces import prefixes
+        return from_oxigraph(self._run(text))
 
-        bound = prefixes(self.base)
+    def query_lexical(self, text: str) -> list[dict[str, str]]:
+        """SELECT rows as text (IRIs, lexical forms, "" unbound): kg.sparql.lexical, without rdflib terms."""
+        result = self._run(text)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("a query read as rows must be a SELECT")
+        names = [v.value for v in result.variables]
+        return [{n: "" if (v := row[n]) is None else v.value for n in names} for row in result]
+
+    def _run(self, text: str) -> object:
+        bound = self.prefixes()
         try:
-            result = self.store.query(text, prefixes=bound)
+            return self.store.query(text, prefixes=bound)
         except SyntaxError as exc:
             raise QueryError(_syntax_message(exc, text, bound)) from exc
-        return from_oxigraph(result)
 
 
 def _syntax_message(exc: SyntaxError, text: str, bound: dict[str, str]) -> str:
@@ -285,24 +303,33 @@ def to_rdflib(term: object) -> Node | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return _rdflib().URIRef(term.value)
     if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
+        return _rdflib().BNode(term.value)
     if isinstance(term, ox.Literal):
         return _literal(term.value, term.language, None if term.language else term.datatype.value)
     raise QueryError(f"unsupported term in a result: {term!r}")
 
 
+@lru_cache(maxsize=1)
+def _rdflib() -> Any:
+    """rdflib, imported on the first term made: a `lineage` on the built store reads text and never needs it."""
+    import rdflib
+
+    return rdflib
+
+
 @lru_cache(maxsize=1 << 17)
-def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
+def _literal(value: str, language: str | None, datatype: str | None) -> Node:
     # rdflib parses typed values on creation (70 µs an xsd:date): rows repeat dates, codes and
     # names, and Literals are immutable, so one object serves every repeat.
+    literal = _rdflib().Literal
     if language:
-        return Literal(value, lang=language)
-    return Literal(value) if datatype in (_XSD_STRING, None) else Literal(value, datatype=URIRef(datatype))
+        return literal(value, lang=language)
+    return literal(value) if datatype in (_XSD_STRING, None) else literal(value, datatype=_rdflib().URIRef(datatype))
 
 
-_XSD_STRING = str(XSD.string)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class RemoteSource:
@@ -368,17 +395,20 @@ def parse_results_json(payload: bytes, ask: bool = False) -> Result:
 def _json_term(value: dict[str, str] | None) -> Node | None:
     if value is None:
         return None
+    from kg.namespaces import XSD
+
     kind = value["type"]
+    rdflib = _rdflib()
     if kind == "uri":
-        return URIRef(value["value"])
+        return rdflib.URIRef(value["value"])
     if kind == "bnode":
-        return BNode(value["value"])
+        return rdflib.BNode(value["value"])
     if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
+        return rdflib.Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
     if datatype and datatype != str(XSD.string):
-        return Literal(value["value"], datatype=URIRef(datatype))
-    return Literal(value["value"])
+        return rdflib.Literal(value["value"], datatype=rdflib.URIRef(datatype))
+    return rdflib.Literal(value["value"])
 
 
 def auth_headers() -> dict[str, str]:

@@ -59,11 +59,12 @@ def fetch(url: str, accept: str = "*/*") -> Reply:
 def serving(seeds: Path = SEEDS, base: str | None = None) -> Iterator[str]:
     """Run `ccus-kg serve` on 127.0.0.1 and a free port; yield its URL (no trailing slash)."""
     port = free_port()
+    out = tempfile.TemporaryDirectory(prefix="ccus-kg-serve-")  # serve builds here first, never into the checkout
     command = ["timeout", str(LIFETIME), sys.executable, "-m", "kg", "serve", "--seeds", str(seeds),
-               "--host", "127.0.0.1", "--port", str(port)]
+               "--host", "127.0.0.1", "--port", str(port), "--out", out.name]
     if base:
         command += ["--base", base]
-    with tempfile.TemporaryFile() as log:  # the server logs every request: an unread pipe would fill and block it
+    with out, tempfile.TemporaryFile() as log:  # the server logs every request: an unread pipe would fill and block it
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT)
         try:
             yield _ready(process, log, f"http://127.0.0.1:{port}")

@@ -340,3 +340,31 @@ def test_cli_list_json() -> None:
     assert review["params"] == [{"name": "auditedBefore", "type": "xsd:date", "required": True,
                                  "help": "Audits older than this date are due", "example": "2026-01-01",
                                  "default": None}]
+
+
+@pytest.mark.parametrize("name", ["lineage-nodes", "lineage-clusters", "lineage-milestones", "lineage-edges"])
+def test_rows_as_text_are_the_same_from_rdflib_and_from_oxigraph_without_rdflib_terms(
+        name: str, relations: dict[str, object]) -> None:
+    """What lineage reads: an IRI, a literal's lexical form, "" unbound; Oxigraph gives it without rdflib."""
+    from kg.queries import text_rows
+    from kg.store import OxigraphSource
+
+    memory = text_rows(relations["rdflib"], name)  # type: ignore[arg-type]
+    oxigraph = text_rows(OxigraphSource(relations["oxigraph"]), name)  # type: ignore[arg-type]
+    assert sorted(map(sorted, (r.items() for r in memory))) == sorted(map(sorted, (r.items() for r in oxigraph)))
+    assert memory or name == "lineage-clusters"  # the fixture has no cluster
+    assert all(isinstance(v, str) and type(v) is str for row in oxigraph for v in row.values())
+
+
+def test_a_named_query_is_read_from_its_own_file(tmp_path: Path) -> None:
+    """Running one query does not parse the others (a malformed header elsewhere is not its problem)."""
+    from kg.queries import named
+
+    (tmp_path / "good.rq").write_text("# title: Good\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    (tmp_path / "bad.rq").write_text("# param: nonsense\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert named("good", tmp_path).title == "Good"
+    with pytest.raises(QueryError, match=r"bad\.rq:1: a param header reads"):
+        named("bad", tmp_path)
+    (tmp_path / "bad.rq").unlink()
+    with pytest.raises(QueryError, match=r"^no query named 'missing'$"):
+        named("missing", tmp_path)

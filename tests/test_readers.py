@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,12 +46,30 @@ def reader(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str]
     return done, set(json.loads(modules.read_text()))
 
 
+def settled(folder: Path) -> Path:
+    """Wait until the file clock has moved past every file's ctime under ``folder``.
+
+    A build trusts no file changed since it began (kg.readers.file_entry),
+    and file times tick coarsely: a file written in the very tick a build
+    takes its lock counts as changed during the build, and the next reader
+    rebuilds. Tests that expect "answered from the build" start later.
+    """
+    newest = max(p.stat().st_ctime_ns for p in folder.rglob("*"))
+    probe = folder.parent / ".clock"
+    while True:
+        probe.write_bytes(b"")
+        if probe.stat().st_ctime_ns > newest:
+            probe.unlink()
+            return folder
+        time.sleep(0.001)
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """The query corpus without its record naming a missing predecessor: no violations, so `build` writes."""
     seeds = query_corpus(tmp_path / "seeds")
     (seeds / "en" / "ca-ab-ccs-2010.md").unlink()
-    return seeds
+    return settled(seeds)
 
 
 def lineage(tmp_path: Path, corpus: Path, pid: str = "no-storage-2014") -> tuple[subprocess.CompletedProcess[str],
@@ -66,6 +85,9 @@ def test_a_reader_answers_from_the_store_after_a_build_without_mapping(tmp_path:
     assert json.loads(done.stdout)["predecessors"] == ["no-storage-2010"]
     assert done.stderr == f"answered from the build in {tmp_path / 'build'}/ (current for 4 record files)\n"
     assert not modules & set(PIPELINE), "a current store is read, never rebuilt or re-mapped"
+    # nor is the corpus listed again or a term made with rdflib: the folders' stamps say no file came or went
+    assert not {m for m in modules if m.split(".")[0] in ("rdflib", "yaml", "frontmatter", "pycountry", "pyshacl")}
+    assert "kg.records" not in modules and "kg.namespaces" not in modules
 
 
 def test_without_verbose_the_reader_says_nothing_about_the_store(tmp_path: Path, corpus: Path) -> None:
@@ -155,7 +177,7 @@ def test_a_refused_build_leaves_the_old_store_and_readers_answer_what_the_record
     assert read_manifest(current_set(out))["violations"] == 1  # type: ignore[arg-type,index]
 
 
-def test_the_manifest_names_every_record_file_with_size_mtime_and_hash(tmp_path: Path, corpus: Path) -> None:
+def test_the_manifest_names_every_record_file_with_its_stamp_and_hash(tmp_path: Path, corpus: Path) -> None:
     out = tmp_path / "build"
     assert CliRunner().invoke(main, ["build", "--seeds", str(corpus), "--out", str(out), "--no-cache"]).exit_code == 0
     found = read_manifest(current_set(out))  # type: ignore[arg-type]
@@ -165,10 +187,61 @@ def test_the_manifest_names_every_record_file_with_size_mtime_and_hash(tmp_path:
     import hashlib
 
     entry = found["files"]["en/no-storage-2010.md"]
-    path = corpus / "en" / "no-storage-2010.md"
-    assert entry == {"size": path.stat().st_size, "mtime_ns": path.stat().st_mtime_ns,
-                     "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    st = (corpus / "en" / "no-storage-2010.md").stat()
+    assert entry == {"stamp": f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}",
+                     "sha256": hashlib.sha256((corpus / "en" / "no-storage-2010.md").read_bytes()).hexdigest()}
+    assert sorted(found["folders"]) == [".", "en", "zh"]
     assert found["base"] == "https://w3id.org/ccus-kg/id/" and found["seeds"] == str(corpus.resolve())
+    assert found["prefixes"]["ccus"] == "https://w3id.org/ccus-kg/ontology#"
+
+
+def test_a_record_edited_while_the_build_runs_is_not_recorded_as_built(tmp_path: Path, corpus: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build read the old text; the manifest must not vouch for the new one (the next reader rebuilds)."""
+    import kg.readers
+
+    record = corpus / "en" / "no-storage-2014.md"
+    load_store = kg.readers.load_store
+
+    def edit_then_load(data: Path, folder: Path) -> None:  # after the records were read, before the manifest
+        record.write_text(record.read_text(encoding="utf-8").replace("Storage Regulations 2014", "Storage Rules 2014"),
+                          encoding="utf-8")
+        load_store(data, folder)
+
+    monkeypatch.setattr(kg.readers, "load_store", edit_then_load)
+    out = tmp_path / "build"
+    assert CliRunner().invoke(main, ["build", "--seeds", str(corpus), "--out", str(out)]).exit_code == 0
+    monkeypatch.undo()
+    found = read_manifest(current_set(out))  # type: ignore[arg-type]
+    assert found is not None
+    assert found["files"]["en/no-storage-2014.md"] == {"stamp": None, "sha256": None}
+    assert found["files"]["en/no-storage-2010.md"]["sha256"]
+    done, _ = reader(tmp_path, "lineage", "no-storage-2014", "--seeds", str(corpus), "--verbose")
+    assert "1 record file(s) changed since the build (en/no-storage-2014.md)" in done.stderr
+    assert done.stdout.startswith("no-storage-2014  Storage Rules 2014 (")
+
+
+def test_a_changed_facility_of_a_content_root_makes_the_reader_rebuild(tmp_path: Path) -> None:
+    from .fixtures_landscape import write_landscape
+
+    root = settled(write_landscape(tmp_path / "root"))
+    args = ("lineage", "no-storage-2014", "--seeds", str(root), "--format", "json", "--verbose")
+    reader(tmp_path, *args)
+    again, _ = reader(tmp_path, *args)
+    assert again.stderr.startswith("answered from the build") and "(current for 14 record files)" in again.stderr
+    facility = root / "facilities" / "en" / "no-field.md"
+    facility.write_text(facility.read_text(encoding="utf-8").replace("Offshore Field Store", "Offshore Store"),
+                        encoding="utf-8")
+    done, _ = reader(tmp_path, *args)
+    assert "1 record file(s) changed since the build (facilities/en/no-field.md)" in done.stderr
+
+
+def test_a_record_added_in_a_new_folder_is_found_by_the_folder_stamps(tmp_path: Path, corpus: Path) -> None:
+    lineage(tmp_path, corpus)
+    write_record(corpus / "en" / "more", minimal_record("no-extra-2021", pubDate="2021-01-01", year=2021))
+    done, _ = lineage(tmp_path, corpus, "no-extra-2021")
+    assert done.returncode == 0, done.stderr
+    assert "1 record file(s) changed since the build (en/more/no-extra-2021.md)" in done.stderr
 
 
 def test_the_store_holds_the_dump_plus_the_schemes(tmp_path: Path, corpus: Path) -> None:

@@ -424,12 +424,13 @@ def _javascript_corpus(root: Path) -> Path:
 
 
 def test_serve_refuses_invalid_records(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["serve", "--seeds", str(_javascript_corpus(tmp_path)), "--port", "0"])
+    result = CliRunner().invoke(main, ["serve", "--seeds", str(_javascript_corpus(tmp_path / "seeds")), "--port", "0",
+                                       "--out", str(tmp_path / "build")])
     assert result.exit_code == 1
     assert "not serving invalid data (fix the records, or pass --allow-invalid)" in result.output
     assert "url" in result.output
     with pytest.raises(DataError, match=r"^1 violation\(s\) in "):
-        servable(load(tmp_path))
+        servable(load(tmp_path / "seeds"))
 
 
 def test_pages_never_link_a_javascript_url(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, VOID
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
-from kg.build import load
+from kg.build import build, load
 from kg.iris import Minter
 from kg.namespaces import CCUS
 from kg.server import App, check_read_only, negotiate
@@ -419,10 +420,10 @@ def test_load_2000_requests_8_at_a_time_without_errors(site: tuple[str, App]) ->
 
 def test_the_serve_command_starts_serves_and_stops(tmp_path: Path) -> None:
     """`ccus-kg serve` itself: validates, prints where it listens and what guards the workers, answers."""
-    root = lineage_corpus(tmp_path)
+    root = lineage_corpus(tmp_path / "seeds")
     process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--seeds", str(root), "--port", "0",
                                 "--workers", "1"], stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "COLUMNS": "300"})
+                               env={**os.environ, "COLUMNS": "300", "CCUS_KG_OUT": str(tmp_path / "build")})
     try:
         banner = process.stderr.readline() if process.stderr else ""
         match = re.search(r"serving 3 policies, \d+ triples at (http://127\.0\.0\.1:\d+/) \(1 query workers, "
@@ -435,3 +436,87 @@ def test_the_serve_command_starts_serves_and_stops(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(30) == 0
+
+
+# --- serving the build: the store `build` leaves, never a re-mapped corpus -------------------------------------
+
+SERVED = ["/", "/doc/policy/no-storage-2014.html", "/id/policy/no-storage-2014", "/void.ttl", "/dumps/ccus-kg.nt",
+          "/dumps/ccus-kg.ttl", "/doc/cluster/north-sea-storage.html",
+          "/query?name=policies-by-jurisdiction&p.jurisdiction=NO&p.status=Active",
+          "/sparql?query=" + urllib.parse.quote("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o")]
+
+
+def test_serve_answers_from_a_current_build_without_mapping_and_as_the_mapped_corpus_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from kg.server import from_build
+
+    pipeline, mapping = importlib.import_module("kg.build"), importlib.import_module("kg.mapping")
+
+    root = lineage_corpus(tmp_path / "seeds")
+    out = tmp_path / "build"
+    time.sleep(0.05)  # a build trusts no file written in the clock tick it began: this one must stay current
+    build(root, out)
+    expected = App(load(root), workers=1)
+
+    def mapped(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the corpus was loaded or mapped again")
+
+    monkeypatch.setattr(pipeline, "load", mapped)
+    monkeypatch.setattr(mapping, "map_corpus", mapped)
+    monkeypatch.setattr(pipeline, "map_corpus", mapped)
+    served = App(from_build(root, out), workers=1)
+    try:
+        for target in SERVED:
+            want = expected.handle("GET", target, {"accept": "application/sparql-results+json"})
+            got = served.handle("GET", target, {"accept": "application/sparql-results+json"})
+            assert (got.status, got.headers, got.body) == (want.status, want.headers, want.body), target
+        rows = json.loads(got.body)["results"]["bindings"]
+        assert len(rows) == served.triple_count
+    finally:
+        expected.close()
+        served.close()
+
+
+def test_serve_on_a_changed_corpus_builds_first_and_serves_the_change(tmp_path: Path) -> None:
+    from kg.readers import current_set
+    from kg.server import from_build
+
+    root = lineage_corpus(tmp_path / "seeds")
+    out = tmp_path / "build"
+    build(root, out)
+    before = current_set(out)
+    record = root / "en" / "no-storage-2020.md"
+    record.write_text(record.read_text(encoding="utf-8").replace("Storage regulations 2020", "Storage rules 2020"),
+                      encoding="utf-8")
+    with App(from_build(root, out), workers=1) as app:
+        page = app.handle("GET", "/doc/policy/no-storage-2020.html", {}).body.decode()
+    assert "Storage rules 2020" in page and "Storage regulations 2020" not in page
+    assert current_set(out) not in (None, before)
+
+
+def test_serve_refuses_a_build_with_violations_naming_each(tmp_path: Path) -> None:
+    """The manifest counts the violations; the refusal lists them as `build` does (exit 1)."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    root = lineage_corpus(tmp_path / "seeds")
+    write_record(root / "en", minimal_record("xx-bad-2020", pubDate="2020-01-01", year=2019))
+    out = tmp_path / "build"
+    refused = CliRunner().invoke(main, ["serve", "--seeds", str(root), "--out", str(out), "--port", "0"])
+    assert refused.exit_code == 1
+    assert "1 violation(s) in" in refused.output and "not serving invalid data" in refused.output
+    assert "xx-bad-2020.md" in refused.output  # the violation itself, with its file
+
+
+def test_serve_with_allow_invalid_says_how_many_violations_it_serves(tmp_path: Path) -> None:
+    from kg.server import from_build
+
+    root = lineage_corpus(tmp_path / "seeds")
+    write_record(root / "en", minimal_record("xx-bad-2020", pubDate="2020-01-01", year=2019))
+    heard: list[str] = []
+    with App(from_build(root, tmp_path / "build", allow_invalid=True, say=heard.append), workers=1) as app:
+        assert app.handle("GET", "/doc/policy/xx-bad-2020.html", {}).status == 200
+    assert heard == ["note: serving records with 1 violation(s) (--allow-invalid); ccus-kg validate lists them"]

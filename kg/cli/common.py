@@ -134,10 +134,10 @@ class BaseType(click.ParamType):
 
 
 class _BaseOption(click.Option):
-    """--base whose default is read from kg.namespaces (and rdflib with it) only when a command runs."""
+    """--base whose default is read when a command runs (from kg.ontology_iris: no rdflib)."""
 
     def get_default(self, ctx: click.Context, call: bool = True) -> Any:
-        from kg.namespaces import DEFAULT_BASE
+        from kg.ontology_iris import DEFAULT_BASE
 
         return DEFAULT_BASE
 

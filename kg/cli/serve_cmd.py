@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from .common import base_option, err, handle_errors, print_findings, seeds_option
+from .common import base_option, err, handle_errors, out_option, print_findings, seeds_option
 
 
 @click.command("serve")
 @seeds_option
+@out_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to bind; the default serves this machine only.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -32,26 +33,28 @@ from .common import base_option, err, handle_errors, print_findings, seeds_optio
 @click.option("--allow-invalid", is_flag=True, help="Serve even when records have violations.")
 @base_option
 @handle_errors
-def serve_command(seeds: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, max_memory: int,
-                  threads: int, max_body: int, idle_timeout: int, allow_invalid: bool, base: str) -> None:
+def serve_command(seeds: Path, out_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int,
+                  max_memory: int, threads: int, max_body: int, idle_timeout: int, allow_invalid: bool,
+                  base: str) -> None:
     """Serve the SPARQL endpoint, linked-data IRIs, dumps and HTML pages.
 
-    The records are validated first, as `build` does: exit 1 on violations
-    unless --allow-invalid. /sparql speaks the SPARQL 1.1 Protocol
-    (read-only; without a query it returns its service description); /id/...
-    IRIs dereference by content negotiation; / lists the policies; /query
-    runs named queries; /void.ttl describes the dataset. Queries run in
-    worker processes that cannot open network connections, are killed at
-    --timeout and capped at --max-memory.
+    Served from the build in --out (as `ccus-kg build` leaves it), built
+    there first when the records changed since; the records are not mapped
+    again. As `build` does, exit 1 on violations (each listed) unless
+    --allow-invalid. /sparql speaks the SPARQL 1.1 Protocol (read-only;
+    without a query it returns its service description); /id/... IRIs
+    dereference by content negotiation; / lists the policies; /query runs
+    named queries; /void.ttl describes the dataset. Queries run in worker
+    processes that cannot open network connections, are killed at --timeout
+    and capped at --max-memory.
 
     Example: ccus-kg serve --seeds seeds --port 8000 --timeout 5 --max-memory 512
     """
-    from kg.build import load
-    from kg.server import App, servable
+    from kg.server import App, from_build
     from kg.transport import Limits, serve_forever
     from kg.worker import MB
 
-    kg = servable(load(seeds, base), allow_invalid)
+    kg = from_build(seeds, out_dir, base, allow_invalid, say=lambda line: err.print(line, markup=False))
     print_findings([f for f in kg.findings if f.severity.value == "violation"])
     limits = Limits(threads=threads, max_body=max_body * 1024, idle_timeout=idle_timeout)
     app = App(kg, timeout=timeout, max_rows=max_rows, workers=workers, max_memory=max_memory * MB,
