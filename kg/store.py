@@ -323,13 +323,15 @@ def _rdflib() -> Any:
 def _literal(value: str, language: str | None, datatype: str | None) -> Node:
     # rdflib parses typed values on creation (70 µs an xsd:date): rows repeat dates, codes and
     # names, and Literals are immutable, so one object serves every repeat.
+    from kg.namespaces import XSD
+
     literal = _rdflib().Literal
     if language:
         return literal(value, lang=language)
-    return literal(value) if datatype in (_XSD_STRING, None) else literal(value, datatype=_rdflib().URIRef(datatype))
+    if datatype in (str(XSD.string), None):
+        return literal(value)
+    return literal(value, datatype=_rdflib().URIRef(datatype))
 
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class RemoteSource:
