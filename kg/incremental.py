@@ -157,10 +157,14 @@ class Cache:
     runs, it just is not incremental next time.
     """
 
-    def __init__(self, path: Path, key: str):
-        self.path = path
-        self.new = not path.exists()
+    def __init__(self, path: Path | None, key: str):
+        self.path = path or Path(":memory:")
         self.damaged: str | None = None  # why an unreadable cache file was replaced, for the notice
+        if path is None:  # --no-cache: the same store, in memory, gone with the build
+            self.new, self.folders = False, []
+            self.db = self._open(":memory:", key)
+            return
+        self.new = not path.exists()
         self.folders = [p for p in reversed(path.parents) if not p.exists()]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,13 +231,19 @@ def cache_key(seeds: Path, base: str) -> str:
 
 
 class IncrementalBuild:
-    """One build against the cache: ``run``, then ``write`` (unless ``unchanged``), then ``commit``."""
+    """One build against a store of units: ``run``, then ``write`` (unless ``unchanged``), then ``commit``.
 
-    def __init__(self, seeds: Path, out: Path, base: str):
+    The store is the SQLite file under ``out`` (``persist``), or the same
+    tables in memory (``--no-cache``): one code path either way, so a build
+    without the cache is a cold build on an empty store.
+    """
+
+    def __init__(self, seeds: Path, out: Path, base: str, persist: bool = True):
         self.root = check_root(seeds)
         self.minter = Minter(base)
         self.prefix = self.minter.base + "policy/"
-        self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base))
+        self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base)) if persist \
+            else Cache(None, "memory")
         self.db = self.cache.db
         self.changed = False
         self.folder_findings: list[Finding] = []
