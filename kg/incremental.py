@@ -76,6 +76,7 @@ from kg.validation import (
 from kg.vocab import vocabularies
 
 CACHE_FILE = Path(".cache") / "build.sqlite"
+RENDER_CHUNK = 5_000  # subjects rendered at a time
 FORMAT = "5"  # bump when the cache's tables or their meaning change
 _INVERSE = {str(p): str(q) for p, q in INVERSES.items()}  # kg.mapping's table, as N-Triples text
 _TYPE, _POLICY = str(RDF.type), str(CCUS.Policy)
@@ -160,9 +161,9 @@ class Cache:
     def __init__(self, path: Path | None, key: str):
         self.path = path or Path(":memory:")
         self.damaged: str | None = None  # why an unreadable cache file was replaced, for the notice
-        if path is None:  # --no-cache: the same store, in memory, gone with the build
+        if path is None:  # --no-cache: the same store, private to this build and gone with it
             self.new, self.folders = False, []
-            self.db = self._open(":memory:", key)
+            self.db = self._open("", key)  # SQLite's temporary database: in memory, spilled to disk past its cache
             return
         self.new = not path.exists()
         self.folders = [p for p in reversed(path.parents) if not p.exists()]
@@ -528,24 +529,32 @@ class IncrementalBuild:
         return out
 
     def _render(self, triples: dict[str, list[Triple]], gone: set[str], cold: bool) -> None:
-        everything = [t for ts in triples.values() for t in ts]
-        ttl, nt, jsonld = turtle_blocks(everything, self.minter.base), nt_blocks(everything), \
-            jsonld_blocks(everything, self.minter.base)
-        counts = {s: len(set(ts)) for s, ts in triples.items()}
         self._dirty = set(triples) | gone
         dirty = json.dumps(sorted(self._dirty))
         old_rows = [] if cold else self.db.execute(
             f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
+        gone_now = [(s,) for s in self._dirty if not triples.get(s)]  # subjects that render to nothing now
         for table in ("blocks", "texts"):
-            self.db.executemany(f"DELETE FROM {table} WHERE subject=?", [(s,) for s in self._dirty if s not in ttl])
+            self.db.executemany(f"DELETE FROM {table} WHERE subject=?", gone_now)
+        subjects = list(triples)
+        for at in range(0, len(subjects), RENDER_CHUNK):  # a block depends on its subject's triples alone
+            chunk = {s: triples.pop(s) for s in subjects[at:at + RENDER_CHUNK]}
+            self._render_chunk(chunk)
+        new_rows = self.db.execute(
+            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
+        self._relayout(cold, old_rows, new_rows)
+
+    def _render_chunk(self, triples: dict[str, list[Triple]]) -> None:
+        """Render a chunk of subjects into the store: memory is bounded by the chunk, not the corpus."""
+        everything = [t for ts in triples.values() for t in ts]
+        ttl, nt, jsonld = turtle_blocks(everything, self.minter.base), nt_blocks(everything), \
+            jsonld_blocks(everything, self.minter.base)
+        counts = {s: len(set(ts)) for s, ts in triples.items()}
         self.db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [(s, nt_order(s), jsonld[s][0], counts[s], _size(ttl[s]), _size(nt[s]),
                               _size(jsonld[s][1])) for s in ttl])
         self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
                             [(s, ttl[s], nt[s], jsonld[s][1]) for s in ttl])
-        new_rows = self.db.execute(
-            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
-        self._relayout(cold, old_rows, new_rows)
 
     def _relayout(self, cold: bool, old_rows: list[Any], new_rows: list[Any]) -> None:
         """Each dump's order of subjects and block sizes: the map the next build splices by."""

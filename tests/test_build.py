@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
@@ -86,3 +87,16 @@ def test_seeds_build_cleanly(tmp_path: Path) -> None:
     code, out, _ = run("build", "--seeds", str(SEEDS), "--out", str(tmp_path), "--format", "json")
     assert code == 0
     assert json.loads(out)["errors"] == 0
+
+
+def test_rendering_in_chunks_writes_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks are rendered a chunk of subjects at a time; the chunk size never shows in the dumps."""
+    import kg.incremental
+    from kg.build import build
+
+    build(SEEDS, tmp_path / "whole", cache=False)
+    monkeypatch.setattr(kg.incremental, "RENDER_CHUNK", 7)
+    built = build(SEEDS, tmp_path / "chunked", cache=False)
+    assert built.remapped == built.policies
+    for name in ("ccus-kg.ttl", "ccus-kg.nt", "ccus-kg.jsonld"):
+        assert (tmp_path / "chunked" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
