@@ -77,6 +77,7 @@ from kg.vocab import vocabularies
 
 CACHE_FILE = Path(".cache") / "build.sqlite"
 RENDER_CHUNK = 5_000  # subjects rendered at a time
+VALIDATE_CHUNK = 2_000  # policies validated at a time
 FORMAT = "5"  # bump when the cache's tables or their meaning change
 _INVERSE = {str(p): str(q) for p, q in INVERSES.items()}  # kg.mapping's table, as N-Triples text
 _TYPE, _POLICY = str(RDF.type), str(CCUS.Policy)
@@ -508,7 +509,7 @@ class IncrementalBuild:
                 self.db.execute("DELETE FROM shared WHERE policy=?", (pid,))
         for subject in touched_shared:
             rendered[subject] = shared_triples.get(subject) or _parse(self._shared_lists({subject}).get(subject, ""))
-        self._validate(mapped, cold)
+        self._validate(mapped)
         self._render(rendered, (old_subjects | touched_shared) - rendered.keys(), cold)
         return mapped
 
@@ -580,27 +581,26 @@ class IncrementalBuild:
 
     # --- validation ------------------------------------------------------------------------------
 
-    def _validate(self, mapped: dict[str, _Policy], cold: bool) -> None:
-        """Per-record checks for the re-mapped policies (all checks at once on a cold cache)."""
-        stated = [t for policy in mapped.values() for t in policy.stated]
-        records = {pid: policy.records for pid, policy in mapped.items()}
-        results = check_results(stated, Locator(records, stated, self.minter), self.minter,
-                                only=None if cold else lambda check, _: not check.cross,
-                                keep=lambda cross, focus: cold or self.minter.owner_id(focus) in records)
-        per_policy: dict[str, list[Result]] = {pid: [] for pid in mapped}
-        global_: list[Result] = []
-        for result in results:
-            owner = self.minter.owner_id(result.focus)
-            if result.cross or owner is None:
-                global_.append(result)
-            elif owner in per_policy:
-                per_policy[owner].append(result)
-        for pid, found in per_policy.items():
-            findings = mapped[pid].findings + [r.finding for r in unique_results(found)]
-            self.db.execute("UPDATE policies SET findings=? WHERE id=?", (_pack([f.as_dict() for f in findings]), pid))
-        if cold:
-            used = {self.minter.owner_id(r.focus) for r in global_} | {r.finding.record for r in global_}
-            self._store_global(self._global_digest(), [r.finding for r in unique_results(global_)], used)
+    def _validate(self, mapped: dict[str, _Policy]) -> None:
+        """Per-record checks for the re-mapped policies, a chunk of policies at a time (memory is bounded
+        by the chunk); the cross-record and shared-node checks run once over the corpus, in _global_findings."""
+        pids = sorted(mapped)
+        for at in range(0, len(pids), VALIDATE_CHUNK):
+            chunk = {pid: mapped[pid] for pid in pids[at:at + VALIDATE_CHUNK]}
+            stated = [t for policy in chunk.values() for t in policy.stated]
+            records = {pid: policy.records for pid, policy in chunk.items()}
+            results = check_results(stated, Locator(records, stated, self.minter), self.minter,
+                                    only=lambda check, _: not check.cross,
+                                    keep=lambda cross, focus, rs=records: self.minter.owner_id(focus) in rs)
+            per_policy: dict[str, list[Result]] = {pid: [] for pid in chunk}
+            for result in results:
+                owner = self.minter.owner_id(result.focus)
+                if not result.cross and owner in per_policy:
+                    per_policy[owner].append(result)
+            for pid, found in per_policy.items():
+                findings = chunk[pid].findings + [r.finding for r in unique_results(found)]
+                self.db.execute("UPDATE policies SET findings=? WHERE id=?",
+                                (_pack([f.as_dict() for f in findings]), pid))
 
     def _global_findings(self, cold: bool) -> tuple[list[Finding], bool]:
         """The cross-record and shared-node findings: cached, or run again on the global triples."""
