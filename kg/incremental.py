@@ -55,7 +55,6 @@ from kg.export import (
     turtle_blocks,
     turtle_document,
     turtle_header,
-    write_atomic,
     write_atomic_with,
 )
 from kg.iris import Minter
@@ -63,6 +62,7 @@ from kg.mapping import INVERSES, Index, Triple, inverse_links, map_policy, patch
 from kg.namespaces import CCUS, RDF
 from kg.records import Record, check_root, duplicate_finding, first_versions, load_record, scan
 from kg.resources import data_dir
+from kg.runtime import chunk_collector
 from kg.validation import (
     LISTED_PREDICATES,
     CompiledCheck,
@@ -298,17 +298,30 @@ class IncrementalBuild:
             if splice and self._splice(path, dump, targets[fmt]):
                 self.spliced.append(fmt)
             else:
-                write_atomic(targets[fmt], self._assemble(dump))
+                write_atomic_with(targets[fmt], lambda handle, d=dump: self._assemble(d, handle))
 
-    def _assemble(self, dump: _Dump) -> str:
+    def _assemble(self, dump: _Dump, handle: IO[bytes]) -> None:
+        """The blocks in order inside the dump's frame, streamed from the store (no dump-sized string)."""
         # SQLite orders TEXT by its UTF-8 bytes, which is Python's order of str; ntkey is nt_order(subject).
         texts = (t for (t,) in self.db.execute(
             f"SELECT t.{dump.column} FROM blocks b JOIN texts t USING (subject) ORDER BY b.{dump.key}"))
-        if dump.column == "ttl":
-            return turtle_document(texts, self.minter.base)
-        if dump.column == "jsonld":
-            return jsonld_document(texts)
-        return "".join(texts)
+        first = next(texts, None)
+        if first is None:  # an empty dump has its own frame
+            handle.write((turtle_document([], self.minter.base) if dump.column == "ttl"
+                          else jsonld_document([]) if dump.column == "jsonld" else "").encode("utf-8"))
+            return
+        head, sep, tail = dump.frame(self.minter.base)
+        handle.write(head)
+        handle.write(first.encode("utf-8"))
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= 1000:
+                handle.write(sep + sep.join(t.encode("utf-8") for t in batch))
+                batch.clear()
+        if batch:
+            handle.write(sep + sep.join(t.encode("utf-8") for t in batch))
+        handle.write(tail)
 
     def _splice(self, path: Path, dump: _Dump, target: Path) -> bool:
         """Copy the unchanged byte ranges of the old dump, write the changed blocks; False if it cannot."""
@@ -538,9 +551,11 @@ class IncrementalBuild:
         for table in ("blocks", "texts"):
             self.db.executemany(f"DELETE FROM {table} WHERE subject=?", gone_now)
         subjects = list(triples)
-        for at in range(0, len(subjects), RENDER_CHUNK):  # a block depends on its subject's triples alone
-            chunk = {s: triples.pop(s) for s in subjects[at:at + RENDER_CHUNK]}
-            self._render_chunk(chunk)
+        with chunk_collector() as collect:
+            for at in range(0, len(subjects), RENDER_CHUNK):  # a block depends on its subject's triples alone
+                chunk = {s: triples.pop(s) for s in subjects[at:at + RENDER_CHUNK]}
+                self._render_chunk(chunk)
+                collect()
         new_rows = self.db.execute(
             f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
         self._relayout(cold, old_rows, new_rows)
