@@ -1,6 +1,13 @@
-"""Incremental builds: re-map and re-validate only the policies whose records changed.
+"""The build pipeline, whose unit is the policy: re-map and re-validate only the policies whose records changed.
 
-The cache is one SQLite file under the output folder. It keeps, per record
+Every build runs here: ``build`` with the cache keeps the store as one
+SQLite file under the output folder; ``--no-cache`` runs the same code on
+an empty store private to the build, so a cold build is the same path as a
+warm one. Per-record checks run a chunk of policies at a time and blocks
+are rendered a chunk of subjects at a time into the store; the dumps are
+streamed (or spliced, byte ranges of the previous files) from the store.
+
+The store keeps, per record
 file, its content hash and parsed record; per policy, its findings, the
 subjects it writes and the triples the cross-record and shared-node checks
 read; per shared node (cluster, jurisdiction, agent), what each policy says
