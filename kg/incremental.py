@@ -1,6 +1,13 @@
-"""Incremental builds: re-map and re-validate only the policies whose records changed.
+"""The build pipeline, whose unit is the policy: re-map and re-validate only the policies whose records changed.
 
-The cache is one SQLite file under the output folder. It keeps, per record
+Every build runs here: ``build`` with the cache keeps the store as one
+SQLite file under the output folder; ``--no-cache`` runs the same code on
+an empty store private to the build, so a cold build is the same path as a
+warm one. Per-record checks run a chunk of policies at a time and blocks
+are rendered a chunk of subjects at a time into the store; the dumps are
+streamed (or spliced, byte ranges of the previous files) from the store.
+
+The store keeps, per record
 file, its content hash and parsed record; per policy, its findings, the
 subjects it writes and the triples the cross-record and shared-node checks
 read; per shared node (cluster, jurisdiction, agent), what each policy says
@@ -55,7 +62,6 @@ from kg.export import (
     turtle_blocks,
     turtle_document,
     turtle_header,
-    write_atomic,
     write_atomic_with,
 )
 from kg.iris import Minter
@@ -63,6 +69,7 @@ from kg.mapping import INVERSES, Index, Triple, inverse_links, map_policy, patch
 from kg.namespaces import CCUS, RDF
 from kg.records import Record, check_root, content_root, duplicate_finding, first_versions, load_record, scan
 from kg.resources import data_dir
+from kg.runtime import chunk_collector
 from kg.validation import (
     LISTED_PREDICATES,
     CompiledCheck,
@@ -76,6 +83,8 @@ from kg.validation import (
 from kg.vocab import vocabularies
 
 CACHE_FILE = Path(".cache") / "build.sqlite"
+RENDER_CHUNK = 5_000  # subjects rendered at a time
+VALIDATE_CHUNK = 2_000  # policies validated at a time
 FORMAT = "5"  # bump when the cache's tables or their meaning change
 _INVERSE = {str(p): str(q) for p, q in INVERSES.items()}  # kg.mapping's table, as N-Triples text
 _TYPE, _POLICY = str(RDF.type), str(CCUS.Policy)
@@ -157,10 +166,14 @@ class Cache:
     runs, it just is not incremental next time.
     """
 
-    def __init__(self, path: Path, key: str):
-        self.path = path
-        self.new = not path.exists()
+    def __init__(self, path: Path | None, key: str):
+        self.path = path or Path(":memory:")
         self.damaged: str | None = None  # why an unreadable cache file was replaced, for the notice
+        if path is None:  # --no-cache: the same store, private to this build and gone with it
+            self.new, self.folders = False, []
+            self.db = self._open("", key)  # SQLite's temporary database: in memory, spilled to disk past its cache
+            return
+        self.new = not path.exists()
         self.folders = [p for p in reversed(path.parents) if not p.exists()]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,13 +240,19 @@ def cache_key(seeds: Path, base: str) -> str:
 
 
 class IncrementalBuild:
-    """One build against the cache: ``run``, then ``write`` (unless ``unchanged``), then ``commit``."""
+    """One build against a store of units: ``run``, then ``write`` (unless ``unchanged``), then ``commit``.
 
-    def __init__(self, seeds: Path, out: Path, base: str):
+    The store is the SQLite file under ``out`` (``persist``), or the same
+    tables in memory (``--no-cache``): one code path either way, so a build
+    without the cache is a cold build on an empty store.
+    """
+
+    def __init__(self, seeds: Path, out: Path, base: str, persist: bool = True):
         self.root = content_root(check_root(seeds)).policies
         self.minter = Minter(base)
         self.prefix = self.minter.base + "policy/"
-        self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base))
+        self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base)) if persist \
+            else Cache(None, "memory")
         self.db = self.cache.db
         self.changed = False
         self.folder_findings: list[Finding] = []
@@ -286,17 +305,30 @@ class IncrementalBuild:
             if splice and self._splice(path, dump, targets[fmt]):
                 self.spliced.append(fmt)
             else:
-                write_atomic(targets[fmt], self._assemble(dump))
+                write_atomic_with(targets[fmt], lambda handle, d=dump: self._assemble(d, handle))
 
-    def _assemble(self, dump: _Dump) -> str:
+    def _assemble(self, dump: _Dump, handle: IO[bytes]) -> None:
+        """The blocks in order inside the dump's frame, streamed from the store (no dump-sized string)."""
         # SQLite orders TEXT by its UTF-8 bytes, which is Python's order of str; ntkey is nt_order(subject).
         texts = (t for (t,) in self.db.execute(
             f"SELECT t.{dump.column} FROM blocks b JOIN texts t USING (subject) ORDER BY b.{dump.key}"))
-        if dump.column == "ttl":
-            return turtle_document(texts, self.minter.base)
-        if dump.column == "jsonld":
-            return jsonld_document(texts)
-        return "".join(texts)
+        first = next(texts, None)
+        if first is None:  # an empty dump has its own frame
+            handle.write((turtle_document([], self.minter.base) if dump.column == "ttl"
+                          else jsonld_document([]) if dump.column == "jsonld" else "").encode("utf-8"))
+            return
+        head, sep, tail = dump.frame(self.minter.base)
+        handle.write(head)
+        handle.write(first.encode("utf-8"))
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= 1000:
+                handle.write(sep + sep.join(t.encode("utf-8") for t in batch))
+                batch.clear()
+        if batch:
+            handle.write(sep + sep.join(t.encode("utf-8") for t in batch))
+        handle.write(tail)
 
     def _splice(self, path: Path, dump: _Dump, target: Path) -> bool:
         """Copy the unchanged byte ranges of the old dump, write the changed blocks; False if it cannot."""
@@ -497,7 +529,7 @@ class IncrementalBuild:
                 self.db.execute("DELETE FROM shared WHERE policy=?", (pid,))
         for subject in touched_shared:
             rendered[subject] = shared_triples.get(subject) or _parse(self._shared_lists({subject}).get(subject, ""))
-        self._validate(mapped, cold)
+        self._validate(mapped)
         self._render(rendered, (old_subjects | touched_shared) - rendered.keys(), cold)
         return mapped
 
@@ -518,24 +550,34 @@ class IncrementalBuild:
         return out
 
     def _render(self, triples: dict[str, list[Triple]], gone: set[str], cold: bool) -> None:
-        everything = [t for ts in triples.values() for t in ts]
-        ttl, nt, jsonld = turtle_blocks(everything, self.minter.base), nt_blocks(everything), \
-            jsonld_blocks(everything, self.minter.base)
-        counts = {s: len(set(ts)) for s, ts in triples.items()}
         self._dirty = set(triples) | gone
         dirty = json.dumps(sorted(self._dirty))
         old_rows = [] if cold else self.db.execute(
             f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
+        gone_now = [(s,) for s in self._dirty if not triples.get(s)]  # subjects that render to nothing now
         for table in ("blocks", "texts"):
-            self.db.executemany(f"DELETE FROM {table} WHERE subject=?", [(s,) for s in self._dirty if s not in ttl])
+            self.db.executemany(f"DELETE FROM {table} WHERE subject=?", gone_now)
+        subjects = list(triples)
+        with chunk_collector() as collect:
+            for at in range(0, len(subjects), RENDER_CHUNK):  # a block depends on its subject's triples alone
+                chunk = {s: triples.pop(s) for s in subjects[at:at + RENDER_CHUNK]}
+                self._render_chunk(chunk)
+                collect()
+        new_rows = self.db.execute(
+            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
+        self._relayout(cold, old_rows, new_rows)
+
+    def _render_chunk(self, triples: dict[str, list[Triple]]) -> None:
+        """Render a chunk of subjects into the store: memory is bounded by the chunk, not the corpus."""
+        everything = [t for ts in triples.values() for t in ts]
+        ttl, nt, jsonld = turtle_blocks(everything, self.minter.base), nt_blocks(everything), \
+            jsonld_blocks(everything, self.minter.base)
+        counts = {s: len(set(ts)) for s, ts in triples.items()}
         self.db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [(s, nt_order(s), jsonld[s][0], counts[s], _size(ttl[s]), _size(nt[s]),
                               _size(jsonld[s][1])) for s in ttl])
         self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
                             [(s, ttl[s], nt[s], jsonld[s][1]) for s in ttl])
-        new_rows = self.db.execute(
-            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
-        self._relayout(cold, old_rows, new_rows)
 
     def _relayout(self, cold: bool, old_rows: list[Any], new_rows: list[Any]) -> None:
         """Each dump's order of subjects and block sizes: the map the next build splices by."""
@@ -561,27 +603,26 @@ class IncrementalBuild:
 
     # --- validation ------------------------------------------------------------------------------
 
-    def _validate(self, mapped: dict[str, _Policy], cold: bool) -> None:
-        """Per-record checks for the re-mapped policies (all checks at once on a cold cache)."""
-        stated = [t for policy in mapped.values() for t in policy.stated]
-        records = {pid: policy.records for pid, policy in mapped.items()}
-        results = check_results(stated, Locator(records, stated, self.minter), self.minter,
-                                only=None if cold else lambda check, _: not check.cross,
-                                keep=lambda cross, focus: cold or self.minter.owner_id(focus) in records)
-        per_policy: dict[str, list[Result]] = {pid: [] for pid in mapped}
-        global_: list[Result] = []
-        for result in results:
-            owner = self.minter.owner_id(result.focus)
-            if result.cross or owner is None:
-                global_.append(result)
-            elif owner in per_policy:
-                per_policy[owner].append(result)
-        for pid, found in per_policy.items():
-            findings = mapped[pid].findings + [r.finding for r in unique_results(found)]
-            self.db.execute("UPDATE policies SET findings=? WHERE id=?", (_pack([f.as_dict() for f in findings]), pid))
-        if cold:
-            used = {self.minter.owner_id(r.focus) for r in global_} | {r.finding.record for r in global_}
-            self._store_global(self._global_digest(), [r.finding for r in unique_results(global_)], used)
+    def _validate(self, mapped: dict[str, _Policy]) -> None:
+        """Per-record checks for the re-mapped policies, a chunk of policies at a time (memory is bounded
+        by the chunk); the cross-record and shared-node checks run once over the corpus, in _global_findings."""
+        pids = sorted(mapped)
+        for at in range(0, len(pids), VALIDATE_CHUNK):
+            chunk = {pid: mapped[pid] for pid in pids[at:at + VALIDATE_CHUNK]}
+            stated = [t for policy in chunk.values() for t in policy.stated]
+            records = {pid: policy.records for pid, policy in chunk.items()}
+            results = check_results(stated, Locator(records, stated, self.minter), self.minter,
+                                    only=lambda check, _: not check.cross,
+                                    keep=lambda cross, focus, rs=records: self.minter.owner_id(focus) in rs)
+            per_policy: dict[str, list[Result]] = {pid: [] for pid in chunk}
+            for result in results:
+                owner = self.minter.owner_id(result.focus)
+                if not result.cross and owner in per_policy:
+                    per_policy[owner].append(result)
+            for pid, found in per_policy.items():
+                findings = chunk[pid].findings + [r.finding for r in unique_results(found)]
+                self.db.execute("UPDATE policies SET findings=? WHERE id=?",
+                                (_pack([f.as_dict() for f in findings]), pid))
 
     def _global_findings(self, cold: bool) -> tuple[list[Finding], bool]:
         """The cross-record and shared-node findings: cached, or run again on the global triples."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -27,4 +27,21 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-__all__ = ["collector_paused"]
+@contextmanager
+def chunk_collector() -> Iterator[Callable[[], object]]:
+    """A collection to call after each chunk of a chunked loop run while the collector is paused.
+
+    Some chunks build objects with reference cycles (an rdflib Graph and
+    its namespace manager), which reference counting never frees: with the
+    collector paused, every chunk's graph would stay in memory to the end.
+    What exists before the loop is frozen, so each call scans only what
+    the chunks made, not the whole heap.
+    """
+    gc.freeze()
+    try:
+        yield gc.collect
+    finally:
+        gc.unfreeze()
+
+
+__all__ = ["chunk_collector", "collector_paused"]
