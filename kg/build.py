@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import DataError, Finding, KgError, severity_counts
-from kg.export import SUFFIX, dump, write_atomic
+from kg.export import SUFFIX, write_atomic
 from kg.incremental import CACHE_FILE, Built, CacheCorrupt, IncrementalBuild, healed_notice, summary
 from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
@@ -113,7 +113,7 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
 
 
 def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool = False,
-          progress: Progress | None = None, cache: bool = True) -> KnowledgeGraph | Built:
+          progress: Progress | None = None, cache: bool = True) -> Built:
     """Read, map, validate and write the dumps plus the ontology into ``out``: one path for every build.
 
     Each policy (all its language records) is a unit kept in a store: its
@@ -130,30 +130,12 @@ def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool 
 
 
 def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progress | None,
-           cache: bool) -> KnowledgeGraph | Built:
+           cache: bool) -> Built:
     started = time.perf_counter()
     names = {fmt: f"{STEM}{SUFFIX[fmt]}" for fmt in BUILD_FORMATS}
-    root = content_root(Path(seeds))
-    whole = root.facilities is not None or root.countries is not None  # not yet in the unit store
     with locked(Path(out)):
         outputs = OutputSet(Path(out), [*names.values(), *ONTOLOGY_FILES])
         outputs.clean()  # what a killed build left behind
-        if whole:
-            kg = load(seeds, base, progress)
-            kg.validate()
-            _refuse(kg.counts(), kg.findings, seeds, allow_invalid)
-            outputs.stage()
-            try:
-                for fmt, name in names.items():
-                    dump(kg.triples, fmt, outputs.path(name), base)
-                _write_ontology(outputs)
-                write_store(outputs, seeds, base, kg.counts())
-                outputs.publish()
-            except BaseException:
-                outputs.discard()
-                raise
-            kg.seconds = time.perf_counter() - started
-            return kg
         try:
             built = _run(seeds, out, base, allow_invalid, progress, outputs, names, cache)
         except (CacheCorrupt, sqlite3.DatabaseError) as exc:

@@ -42,6 +42,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date as Date
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
@@ -50,7 +51,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
-from kg.errors import Finding, Severity, severity_counts
+from kg.errors import Finding, KgError, Severity, severity_counts
 from kg.export import (
     JSONLD_SEPARATOR,
     jsonld_blocks,
@@ -65,9 +66,19 @@ from kg.export import (
     write_atomic_with,
 )
 from kg.iris import Minter
+from kg.landscape_build import Landscape, map_landscape
 from kg.mapping import INVERSES, Index, Triple, inverse_links, map_policy, patch_triples
 from kg.namespaces import CCUS, RDF
-from kg.records import Record, check_root, content_root, duplicate_finding, first_versions, load_record, scan
+from kg.records import (
+    Record,
+    check_root,
+    content_root,
+    duplicate_finding,
+    first_versions,
+    load_record,
+    record_paths,
+    scan,
+)
 from kg.resources import data_dir
 from kg.runtime import chunk_collector
 from kg.validation import (
@@ -75,6 +86,7 @@ from kg.validation import (
     CompiledCheck,
     Locator,
     Result,
+    by_id,
     check_results,
     finding_order,
     global_triples,
@@ -85,7 +97,7 @@ from kg.vocab import vocabularies
 CACHE_FILE = Path(".cache") / "build.sqlite"
 RENDER_CHUNK = 5_000  # subjects rendered at a time
 VALIDATE_CHUNK = 2_000  # policies validated at a time
-FORMAT = "5"  # bump when the cache's tables or their meaning change
+FORMAT = "6"  # bump when the cache's tables or their meaning change
 _INVERSE = {str(p): str(q) for p, q in INVERSES.items()}  # kg.mapping's table, as N-Triples text
 _TYPE, _POLICY = str(RDF.type), str(CCUS.Policy)
 _SCHEMA = """
@@ -99,6 +111,7 @@ CREATE INDEX IF NOT EXISTS shared_policy ON shared(policy);
 CREATE TABLE IF NOT EXISTS blocks(subject TEXT PRIMARY KEY, ntkey TEXT, jid TEXT, n INTEGER,
                                   ttl_n INTEGER, nt_n INTEGER, jsonld_n INTEGER);
 CREATE TABLE IF NOT EXISTS texts(subject TEXT PRIMARY KEY, ttl TEXT, nt TEXT, jsonld TEXT);
+CREATE TABLE IF NOT EXISTS landscape(subject TEXT PRIMARY KEY, nt TEXT);
 """
 
 Progress = Callable[[int, int], None]
@@ -248,7 +261,8 @@ class IncrementalBuild:
     """
 
     def __init__(self, seeds: Path, out: Path, base: str, persist: bool = True):
-        self.root = content_root(check_root(seeds)).policies
+        self.content = content_root(check_root(seeds))
+        self.root = self.content.policies
         self.minter = Minter(base)
         self.prefix = self.minter.base + "policy/"
         self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base)) if persist \
@@ -261,6 +275,7 @@ class IncrementalBuild:
         self._dirty: set[str] = set()
         self._old_layouts: dict[str, _Layout] | None = None
         self._layouts: dict[str, _Layout] = {}
+        self._laid_out = False  # a first _render of this run has moved the layouts on from the files on disk
 
     # --- the steps -------------------------------------------------------------------------------
 
@@ -280,8 +295,9 @@ class IncrementalBuild:
         self.changed = bool(dirty)
         self._records = _Records(self.db, members)
         remapped = self._update(dirty, keys, cold) if dirty else {}
+        landscape_findings, landscape_files = self._landscape(keys, cold)
         global_findings, rerun = self._global_findings(cold)
-        findings = [f for file in files for f in (file.findings or ())] + self.folder_findings
+        findings = [f for file in files for f in (file.findings or ())] + self.folder_findings + landscape_findings
         findings += [duplicate_finding(self._records.record(f), first) for f, first in losers]
         for (blob,) in self.db.execute("SELECT findings FROM policies"):
             findings += _findings(_unpack(blob))
@@ -290,7 +306,8 @@ class IncrementalBuild:
             findings.append(healed_notice(self.cache.path, self.cache.damaged))
         findings.sort(key=finding_order)
         triples = self.db.execute("SELECT COALESCE(SUM(n), 0) FROM blocks").fetchone()[0]
-        return Built(findings=findings, records=len(winners), files=len(files), policies=len(members),
+        return Built(findings=findings, records=len(winners), files=len(files) + landscape_files,
+                     policies=len(members),
                      languages=sorted({f.lang or "" for f in winners}), triples=triples,
                      remapped=len(remapped), revalidated_globally=rerun)
 
@@ -527,8 +544,10 @@ class IncrementalBuild:
             else:
                 self.db.execute("DELETE FROM policies WHERE id=?", (pid,))
                 self.db.execute("DELETE FROM shared WHERE policy=?", (pid,))
+        landscape = self._landscape_subjects(touched_shared)
         for subject in touched_shared:
-            rendered[subject] = shared_triples.get(subject) or _parse(self._shared_lists({subject}).get(subject, ""))
+            said = shared_triples.get(subject) or _parse(self._shared_lists({subject}).get(subject, ""))
+            rendered[subject] = [*said, *_parse(landscape.get(subject, ""))]
         self._validate(mapped)
         self._render(rendered, (old_subjects | touched_shared) - rendered.keys(), cold)
         return mapped
@@ -550,11 +569,14 @@ class IncrementalBuild:
         return out
 
     def _render(self, triples: dict[str, list[Triple]], gone: set[str], cold: bool) -> None:
-        self._dirty = set(triples) | gone
-        dirty = json.dumps(sorted(self._dirty))
+        """Render subjects into the store and move the dumps' layouts on; a run may call it twice (the
+        policies, then the landscape), and splices against the files on disk once, with every dirty subject."""
+        now = set(triples) | gone
+        self._dirty |= now
+        dirty = json.dumps(sorted(now))
         old_rows = [] if cold else self.db.execute(
             f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
-        gone_now = [(s,) for s in self._dirty if not triples.get(s)]  # subjects that render to nothing now
+        gone_now = [(s,) for s in now if not triples.get(s)]  # subjects that render to nothing now
         for table in ("blocks", "texts"):
             self.db.executemany(f"DELETE FROM {table} WHERE subject=?", gone_now)
         subjects = list(triples)
@@ -591,15 +613,92 @@ class IncrementalBuild:
                 self._layouts[fmt] = _Layout([e[0] for e in entries], [e[1] for e in entries],
                                              array.array("q", (e[2] for e in entries)))
         else:
-            self._old_layouts = {fmt: _Layout.load(fmt, blob) for fmt, blob in stored.items()}  # type: ignore[arg-type]
+            current = {fmt: _Layout.load(fmt, blob) for fmt, blob in stored.items()}  # type: ignore[arg-type]
+            if not self._laid_out:  # what the files on disk are: the map this run splices by
+                self._old_layouts = {fmt: layout.copy() for fmt, layout in current.items()}
             for fmt, dump in _DUMPS.items():
-                layout = self._layouts[fmt] = self._old_layouts[fmt].copy()
+                layout = self._layouts[fmt] = current[fmt]
                 for key, subject, _ in map(dump.entry, old_rows):
                     layout.remove(key, subject)
                 for entry in sorted(map(dump.entry, new_rows)):
                     layout.insert(*entry)
         for fmt, layout in self._layouts.items():
             self.cache.put(f"layout:{fmt}", layout.dump(fmt))
+        self._laid_out = True
+
+    # --- the landscape: facilities and stated profiles ---------------------------------------------
+
+    def _landscape(self, keys: dict[str, str], cold: bool) -> tuple[list[Finding], int]:
+        """Map the content root's facilities and profiles again when a policy, facility or profile changed
+        (or the day did: a profile without an audit date is compared on today); re-render the subjects whose
+        landscape triples changed. Returns the stage's findings and its number of files.
+
+        The derived facility links read the whole policy corpus (its lineage), so the stage is redone as a
+        whole; its triples sit on facility, context and profile nodes of its own and on shared nodes
+        (jurisdictions, agents), never on a policy's nodes, so a block is the policies' part plus this one.
+        """
+        folders = [f for f in (self.content.facilities, self.content.countries) if f is not None]
+        stored = self.cache.get("landscape")
+        if not folders and stored is None:
+            return [], 0
+        seen = [Date.today().isoformat(), *(f"{pid}\0{key}" for pid, key in sorted(keys.items()))]
+        for folder in folders:
+            for name in record_paths(folder):
+                try:
+                    with open(name, "rb") as handle:
+                        seen.append(f"{name}\0{hashlib.blake2b(handle.read(), digest_size=20).hexdigest()}")
+                except OSError:  # load_landscape names the problem
+                    seen.append(f"{name}\0")
+        key = _digest("\n".join(seen))
+        if stored is not None and not cold:
+            known, found, files = _unpack(stored)
+            if known == key:
+                return _findings(found), files
+        self.changed = True
+        old = dict(self.db.execute("SELECT subject, nt FROM landscape"))
+        landscape = map_landscape(self.content, self._policy_side(set(old)), self.minter) if folders \
+            else Landscape()
+        new: dict[str, dict[str, None]] = {}
+        for triple, line in zip(landscape.stated + landscape.derived, _nt(landscape.stated + landscape.derived),
+                                strict=True):
+            subject = str(triple[0])
+            if self.minter.owner_id(subject) is not None:
+                raise KgError(f"the landscape states {subject}, a policy's node: its block cannot be spliced")
+            new.setdefault(subject, {})[line] = None
+        texts = {subject: "".join(lines) for subject, lines in new.items()}
+        changed = {s for s in old.keys() | texts.keys() if old.get(s) != texts.get(s)}
+        self.db.execute("DELETE FROM landscape")
+        self.db.executemany("INSERT INTO landscape VALUES (?, ?)", sorted(texts.items()))
+        checked = "".join(dict.fromkeys(_nt(landscape.stated + landscape.checked)))
+        self.cache.put("landscape:checked", checked)
+        self.cache.put("landscape:facilities", _pack([_record_data(r) for r in landscape.facilities]))
+        findings = [f.as_dict() for f in landscape.findings]
+        self.cache.put("landscape", _pack([key, findings, landscape.files]))
+        shared = self._shared_lists(changed)
+        rendered = {s: [*_parse(shared.get(s, "")), *_parse(texts.get(s, ""))] for s in sorted(changed)}
+        gone = {s for s, ts in rendered.items() if not ts}
+        self._render({s: ts for s, ts in rendered.items() if ts}, gone, cold)
+        return landscape.findings, landscape.files
+
+    def _landscape_subjects(self, subjects: Iterable[str]) -> dict[str, str]:
+        """Subject -> what the landscape says of it, as N-Triples (those it says nothing of left out)."""
+        return dict(self.db.execute(
+            "SELECT subject, nt FROM landscape WHERE subject IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(subjects)),)))
+
+    def _policy_side(self, landscape: set[str]) -> bytes:
+        """What the policies state and derive, as N-Triples: the rendered blocks, less what the landscape
+        added to a shared node (that node's policies' lines instead)."""
+        parts: list[str] = []
+        for subject, text in self.db.execute("SELECT subject, nt FROM texts ORDER BY subject"):
+            if subject in landscape:
+                text = self._shared_lists({subject}).get(subject, "")
+            parts.append(text)
+        return "".join(parts).encode("utf-8")
+
+    def _facility_records(self) -> dict[str, list[Record]]:
+        blob = self.cache.get("landscape:facilities")
+        return by_id(_record(data) for data in _unpack(blob)) if blob is not None else {}
 
     # --- validation ------------------------------------------------------------------------------
 
@@ -634,14 +733,15 @@ class IncrementalBuild:
             keys = dict(self.db.execute("SELECT id, key FROM policies"))
             if known == digest and used == {p: keys.get(p) for p in used}:
                 return findings, cold
-        lines = dict.fromkeys(self._global_input().splitlines(keepends=True))  # shared nodes: said by many
+        lines = dict.fromkeys((self._global_input() + str(self.cache.get("landscape:checked") or ""))
+                              .splitlines(keepends=True))  # shared nodes: said by many
         text = "".join(lines)
         self._records.used.clear()  # from here on: the records the findings point into
 
         def listed() -> Iterator[Triple]:  # read only if a finding sits on a shared node
             yield from _parse("".join(line for line in lines if _is_listing(line)))
 
-        locator = Locator(self._records, listed(), self.minter)
+        locator = Locator(self._records, listed(), self.minter, self._facility_records())
         global_ = check_results([], locator, self.minter, nt=text.encode("utf-8"), only=self._decidable,
                                 keep=lambda cross, focus: cross or self.minter.owner_id(focus) is None)
         findings = [r.finding for r in unique_results(global_)]
@@ -663,8 +763,9 @@ class IncrementalBuild:
 
     def _global_digest(self) -> str:
         """A digest of every policy's global triples (from their own digests, so no text is read)."""
+        landscape = _digest(str(self.cache.get("landscape:checked") or ""))
         return _digest("".join(f"{pid}\0{ghash}\n" for pid, ghash
-                               in self.db.execute("SELECT id, ghash FROM policies ORDER BY id")))
+                               in self.db.execute("SELECT id, ghash FROM policies ORDER BY id")) + landscape)
 
     def _store_global(self, digest: str, findings: list[Finding], used: set[str | None]) -> None:
         keys = dict(self.db.execute("SELECT id, key FROM policies"))
