@@ -106,7 +106,7 @@ def ours(folder: Path, workdir: Path) -> dict[str, Any]:
     from kg.vocab import vocabularies
 
     clock = Clock()
-    with collector_paused():  # as kg.build runs the pipeline
+    with collector_paused():  # as the command line runs a batch command
         corpus = clock.run("load", lambda: load_corpus(folder))
         mapped = clock.run("map", lambda: map_corpus(corpus, Minter()))
         report = clock.run("validate", lambda: validate_fast(corpus, mapped, Minter(), corpus.findings))

@@ -40,6 +40,7 @@ def main() -> None:
 
     import kg.incremental
     from kg.build import build
+    from kg.runtime import collector_paused
 
     wall0, cpu0 = time.perf_counter(), time.process_time()
 
@@ -62,7 +63,7 @@ def main() -> None:
     for stage in STAGES:
         setattr(kg.incremental.IncrementalBuild, stage, timed(stage, getattr(kg.incremental.IncrementalBuild, stage)))
     print(f"{args.records} records, {machine()}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, collector_paused():  # as `ccus-kg build` runs it
         build(folder, Path(tmp) / "out", allow_invalid=True, cache=not args.no_cache)
     mark("done")
 

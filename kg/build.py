@@ -25,7 +25,6 @@ from kg.outputs import OutputSet, locked
 from kg.readers import write_store
 from kg.records import Corpus, content_root, load_corpus
 from kg.resources import ontology_file
-from kg.runtime import collector_paused
 from kg.sparql import GraphSource, to_graph
 from kg.validation import Report, finding_order, validate, validate_fast
 from kg.vocab import vocabularies
@@ -72,11 +71,10 @@ class KnowledgeGraph:
         """
         if engine not in ("sparql", "pyshacl"):
             raise KgError(f"unknown validation engine '{engine}': use sparql or pyshacl")
-        with collector_paused():
-            if engine == "pyshacl":
-                report = validate(self.corpus, self.mapped, self.minter, self.findings)
-            else:
-                report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
+        if engine == "pyshacl":
+            report = validate(self.corpus, self.mapped, self.minter, self.findings)
+        else:
+            report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
         self.findings = report.findings
         return report
 
@@ -100,14 +98,13 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
          ) -> KnowledgeGraph:
     """Read and map a corpus; every problem becomes a finding, none is raised."""
     started = time.perf_counter()
-    with collector_paused():
-        corpus = load_corpus(Path(seeds), progress=progress)
-        mapped = map_corpus(corpus, Minter(base))
-        root = content_root(Path(seeds))
-        if root.facilities is not None or root.countries is not None:
-            from kg.landscape_build import add_landscape  # facilities and profiles: only for a content root
+    corpus = load_corpus(Path(seeds), progress=progress)
+    mapped = map_corpus(corpus, Minter(base))
+    root = content_root(Path(seeds))
+    if root.facilities is not None or root.countries is not None:
+        from kg.landscape_build import add_landscape  # facilities and profiles: only for a content root
 
-            add_landscape(root, corpus, mapped, Minter(base))
+        add_landscape(root, corpus, mapped, Minter(base))
     findings = sorted(corpus.findings + mapped.findings, key=finding_order)
     return KnowledgeGraph(corpus, mapped, base, time.perf_counter() - started, findings)
 
@@ -125,8 +122,7 @@ def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool 
     anything when the corpus has violations (loading problems or SHACL
     violations), unless ``allow_invalid``.
     """
-    with collector_paused():
-        return _build(seeds, out, base, allow_invalid, progress, cache)
+    return _build(seeds, out, base, allow_invalid, progress, cache)
 
 
 def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progress | None,

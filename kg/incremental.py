@@ -80,7 +80,7 @@ from kg.records import (
     scan,
 )
 from kg.resources import data_dir
-from kg.runtime import chunk_collector
+from kg.runtime import collect_chunk
 from kg.validation import (
     LISTED_PREDICATES,
     CompiledCheck,
@@ -580,11 +580,10 @@ class IncrementalBuild:
         for table in ("blocks", "texts"):
             self.db.executemany(f"DELETE FROM {table} WHERE subject=?", gone_now)
         subjects = list(triples)
-        with chunk_collector() as collect:
-            for at in range(0, len(subjects), RENDER_CHUNK):  # a block depends on its subject's triples alone
-                chunk = {s: triples.pop(s) for s in subjects[at:at + RENDER_CHUNK]}
-                self._render_chunk(chunk)
-                collect()
+        for at in range(0, len(subjects), RENDER_CHUNK):  # a block depends on its subject's triples alone
+            chunk = {s: triples.pop(s) for s in subjects[at:at + RENDER_CHUNK]}
+            self._render_chunk(chunk)
+            collect_chunk()
         new_rows = self.db.execute(
             f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
         self._relayout(cold, old_rows, new_rows)

@@ -113,3 +113,26 @@ def test_validating_in_chunks_gives_the_same_findings(tmp_path: Path, monkeypatc
     chunked = build(FIXTURES / "records", tmp_path / "chunked", allow_invalid=True, cache=False)
     assert sum(f.severity.value == "violation" for f in whole.findings) == 14
     assert [f.as_dict() for f in chunked.findings] == [f.as_dict() for f in whole.findings]
+
+
+def test_the_library_leaves_the_cycle_collector_to_its_caller(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """build, load and validate never switch the collector (a program importing kg keeps its own setting);
+    the command line, which owns its process, pauses it for a batch command and switches it back on."""
+    import gc
+
+    from kg.build import build, load
+
+    switched: list[str] = []
+    real_disable = gc.disable
+    monkeypatch.setattr(gc, "disable", lambda: (switched.append("disable"), real_disable())[1])
+    monkeypatch.setattr(gc, "freeze", lambda: switched.append("freeze"))
+    assert gc.isenabled()
+    build(SEEDS, tmp_path / "lib", allow_invalid=True)
+    load(SEEDS).validate()
+    assert (switched, gc.isenabled()) == ([], True)
+
+    code, _, _ = run("build", "--seeds", str(SEEDS), "--out", str(tmp_path / "cli"))
+    assert (code, switched, gc.isenabled()) == (0, ["disable"], True)
+    for name in ("ccus-kg.ttl", "ccus-kg.nt", "ccus-kg.jsonld"):  # the same bytes either way
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "lib" / name).read_bytes(), name
