@@ -640,7 +640,7 @@ class IncrementalBuild:
         stored = self.cache.get("landscape")
         if not folders and stored is None:
             return [], 0
-        seen = [Date.today().isoformat(), *(f"{pid}\0{key}" for pid, key in sorted(keys.items()))]
+        seen: list[str] = []
         for folder in folders:
             for name in record_paths(folder):
                 try:
@@ -648,7 +648,10 @@ class IncrementalBuild:
                         seen.append(f"{name}\0{hashlib.blake2b(handle.read(), digest_size=20).hexdigest()}")
                 except OSError:  # load_landscape names the problem
                     seen.append(f"{name}\0")
-        key = _digest("\n".join(seen))
+        files_digest = _digest("\n".join(seen))  # the cross-record checks locate findings in these files
+        self.cache.put("landscape:files", files_digest)
+        key = _digest("\n".join([Date.today().isoformat(), files_digest,
+                                 *(f"{pid}\0{key}" for pid, key in sorted(keys.items()))]))
         if stored is not None and not cold:
             known, found, files = _unpack(stored)
             if known == key:
@@ -762,7 +765,8 @@ class IncrementalBuild:
 
     def _global_digest(self) -> str:
         """A digest of every policy's global triples (from their own digests, so no text is read)."""
-        landscape = _digest(str(self.cache.get("landscape:checked") or ""))
+        landscape = _digest(str(self.cache.get("landscape:checked") or "")
+                            + str(self.cache.get("landscape:files") or ""))
         return _digest("".join(f"{pid}\0{ghash}\n" for pid, ghash
                                in self.db.execute("SELECT id, ghash FROM policies ORDER BY id")) + landscape)
 

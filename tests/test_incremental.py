@@ -163,8 +163,12 @@ def test_facility_edits_rebuild_incrementally_and_match_a_cold_build(tmp_path: P
     # A bad value: the facility's shape finding, located in its file, as a cold build gives it.
     rewrite(facilities / "no-sleipner.md", lambda d: d.update(coordinates=[-33.9, 18.4]))  # far from Norway
     built = same_as_full(seeds, out, tmp_path)
-    assert [(f.file, f.field) for f in built.findings if f.rule.endswith("#InsideCountry")] == \
-        [(str(facilities / "no-sleipner.md"), "coordinates")]
+    inside = [(f.file, f.field, f.line) for f in built.findings if f.rule.endswith("#InsideCountry")]
+    assert [i[:2] for i in inside] == [(str(facilities / "no-sleipner.md"), "coordinates")]
+    sleipner = facilities / "no-sleipner.md"
+    sleipner.write_text(sleipner.read_text(encoding="utf-8").replace("---\n", "---\n\n\n", 1), encoding="utf-8")
+    built = same_as_full(seeds, out, tmp_path)  # the same triples, every line two down: the finding follows
+    assert [f.line for f in built.findings if f.rule.endswith("#InsideCountry")] == [inside[0][2] + 2]
 
     # A policy the derived links read (its status ends its time in force): only it is mapped again.
     policy = seeds / "no-co2-tax-petroleum-act-1990.md"
