@@ -23,7 +23,12 @@ What a change reaches, and so what is redone:
   re-patched (its reverse mapping reads the node's labels);
 - the lineage/shared-node triples of the corpus -> the cross-record checks
   run again (otherwise their cached findings stand, unless a record they
-  point into changed, which would move their line numbers).
+  point into changed, which would move their line numbers);
+- any policy, facility or profile of a content root -> the landscape stage
+  (kg.landscape_build: facilities, profiles and the facility links derived
+  from the lineage) is mapped again as a whole, and the subjects whose
+  landscape triples changed are re-rendered; its stated triples join the
+  cross-record checks' store, where the facility shapes are checked.
 
 A key over the ontology files, the package's code, the library versions,
 the base IRI and the folders guards the whole cache: any change there and
