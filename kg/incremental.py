@@ -119,6 +119,7 @@ CREATE TABLE IF NOT EXISTS texts(subject TEXT PRIMARY KEY, ttl TEXT, nt TEXT, js
 CREATE TABLE IF NOT EXISTS landscape(subject TEXT PRIMARY KEY, nt TEXT);
 """
 
+_TABLES = ("meta", "files", "policies", "shared", "blocks", "texts", "landscape")  # every table of _SCHEMA
 Progress = Callable[[int, int], None]
 
 
@@ -226,7 +227,7 @@ class Cache:
         row = db.execute("SELECT value FROM meta WHERE key='key'").fetchone()
         if row is None or row[0] != key:  # another version's tables may differ too: start from nothing
             db.execute("BEGIN")
-            for table in ("meta", "files", "policies", "shared", "blocks", "texts"):
+            for table in _TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("COMMIT")
             db.executescript(_SCHEMA)

@@ -182,6 +182,21 @@ def test_facility_edits_rebuild_incrementally_and_match_a_cold_build(tmp_path: P
     built = same_as_full(seeds, out, tmp_path)
     assert (built.remapped, "/facility/" in (out / "ccus-kg.nt").read_text(encoding="utf-8")) == (0, False)
 
+    # Another corpus into the same folder empties the cache (its key names the folder); back again, the
+    # facilities are all rendered, none taken for unchanged from the landscape of an earlier corpus.
+    shutil.copytree(SEEDS / "facilities", facilities)
+    same_as_full(seeds, out, tmp_path)
+    same_as_full(_policies_only(tmp_path), out, tmp_path)
+    same_as_full(seeds, out, tmp_path)
+    assert "/facility/no-sleipner>" in (out / "ccus-kg.nt").read_text(encoding="utf-8")
+
+
+def _policies_only(tmp_path: Path) -> Path:
+    folder = tmp_path / "policies-only"
+    if not folder.is_dir():
+        shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("facilities", "countries"))
+    return folder
+
 
 def test_hub_sample_edits_match_a_full_build(hub: Path, tmp_path: Path) -> None:
     seeds = tmp_path / "hub"
