@@ -1,4 +1,4 @@
-"""The pipeline the CLI and the server share: load -> map -> write.
+"""The build: one pipeline of policy units, with or without the on-disk cache; and ``load`` for readers.
 
 Outputs are rendered in memory first and only then renamed into place one
 by one, so a build that fails (bad records, a full disk) leaves the files
@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import DataError, Finding, KgError, severity_counts
-from kg.export import SUFFIX, dump, write_atomic
+from kg.export import SUFFIX, write_atomic
 from kg.incremental import CACHE_FILE, Built, CacheCorrupt, IncrementalBuild, healed_notice, summary
 from kg.iris import Minter
 from kg.mapping import Mapped, Triple, map_corpus
@@ -25,7 +25,6 @@ from kg.outputs import OutputSet, locked
 from kg.readers import write_store
 from kg.records import Corpus, content_root, load_corpus
 from kg.resources import ontology_file
-from kg.runtime import collector_paused
 from kg.sparql import GraphSource, to_graph
 from kg.validation import Report, finding_order, validate, validate_fast
 from kg.vocab import vocabularies
@@ -72,11 +71,10 @@ class KnowledgeGraph:
         """
         if engine not in ("sparql", "pyshacl"):
             raise KgError(f"unknown validation engine '{engine}': use sparql or pyshacl")
-        with collector_paused():
-            if engine == "pyshacl":
-                report = validate(self.corpus, self.mapped, self.minter, self.findings)
-            else:
-                report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
+        if engine == "pyshacl":
+            report = validate(self.corpus, self.mapped, self.minter, self.findings)
+        else:
+            report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
         self.findings = report.findings
         return report
 
@@ -100,77 +98,61 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
          ) -> KnowledgeGraph:
     """Read and map a corpus; every problem becomes a finding, none is raised."""
     started = time.perf_counter()
-    with collector_paused():
-        corpus = load_corpus(Path(seeds), progress=progress)
-        mapped = map_corpus(corpus, Minter(base))
-        root = content_root(Path(seeds))
-        if root.facilities is not None or root.countries is not None:
-            from kg.landscape_build import add_landscape  # facilities and profiles: only for a content root
+    corpus = load_corpus(Path(seeds), progress=progress)
+    mapped = map_corpus(corpus, Minter(base))
+    root = content_root(Path(seeds))
+    if root.facilities is not None or root.countries is not None:
+        from kg.landscape_build import add_landscape  # facilities and profiles: only for a content root
 
-            add_landscape(root, corpus, mapped, Minter(base))
+        add_landscape(root, corpus, mapped, Minter(base))
     findings = sorted(corpus.findings + mapped.findings, key=finding_order)
     return KnowledgeGraph(corpus, mapped, base, time.perf_counter() - started, findings)
 
 
 def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool = False,
-          progress: Progress | None = None, cache: bool = True) -> KnowledgeGraph | Built:
-    """Load, map, validate and write the dumps plus the ontology into ``out``.
+          progress: Progress | None = None, cache: bool = True) -> Built:
+    """Read, map, validate and write the dumps plus the ontology into ``out``: one path for every build.
 
-    With ``cache`` (the default) the build is incremental: ``out/.cache``
-    remembers every record and what it gave, and only changed policies are
-    mapped and validated again; the dumps are byte-identical to a build
-    without it. Raises DataError (exit 1) without writing anything when the
-    corpus has violations (loading problems or SHACL violations), unless
-    ``allow_invalid``.
+    Each policy (all its language records) is a unit kept in a store: its
+    stated triples, findings and rendered blocks. With ``cache`` (the
+    default) the store is ``out/.cache`` and only changed policies are
+    mapped and validated again; without it the store is in memory and
+    starts empty, so the same code does a cold build (the dumps are
+    byte-identical either way). Raises DataError (exit 1) without writing
+    anything when the corpus has violations (loading problems or SHACL
+    violations), unless ``allow_invalid``.
     """
-    with collector_paused():
-        return _build(seeds, out, base, allow_invalid, progress, cache)
+    return _build(seeds, out, base, allow_invalid, progress, cache)
 
 
 def _build(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progress | None,
-           cache: bool) -> KnowledgeGraph | Built:
+           cache: bool) -> Built:
     started = time.perf_counter()
     names = {fmt: f"{STEM}{SUFFIX[fmt]}" for fmt in BUILD_FORMATS}
-    root = content_root(Path(seeds))
-    if root.facilities is not None or root.countries is not None:
-        cache = False  # the incremental cache holds policies only: a content root with facilities builds whole
     with locked(Path(out)):
         outputs = OutputSet(Path(out), [*names.values(), *ONTOLOGY_FILES])
         outputs.clean()  # what a killed build left behind
-        if not cache:
-            kg = load(seeds, base, progress)
-            kg.validate()
-            _refuse(kg.counts(), kg.findings, seeds, allow_invalid)
-            outputs.stage()
-            try:
-                for fmt, name in names.items():
-                    dump(kg.triples, fmt, outputs.path(name), base)
-                _write_ontology(outputs)
-                write_store(outputs, seeds, base, kg.counts())
-                outputs.publish()
-            except BaseException:
-                outputs.discard()
-                raise
-            kg.seconds = time.perf_counter() - started
-            return kg
         try:
-            built = _incremental(seeds, out, base, allow_invalid, progress, outputs, names)
+            built = _run(seeds, out, base, allow_invalid, progress, outputs, names, cache)
         except (CacheCorrupt, sqlite3.DatabaseError) as exc:
+            if not cache:
+                raise
             if isinstance(exc, sqlite3.DatabaseError) and type(exc) is not sqlite3.DatabaseError:
                 # locked, read-only, disk full: the cache is fine, the machine is not
                 raise KgError(f"{Path(out) / CACHE_FILE}: {exc}") from None
-            cache = Path(out) / CACHE_FILE
-            for stale in (cache, cache.with_name(cache.name + "-wal"), cache.with_name(cache.name + "-shm")):
+            damaged = Path(out) / CACHE_FILE
+            for stale in (damaged, damaged.with_name(damaged.name + "-wal"),
+                          damaged.with_name(damaged.name + "-shm")):
                 stale.unlink(missing_ok=True)
-            built = _incremental(seeds, out, base, allow_invalid, progress, outputs, names)
-            built.findings.append(healed_notice(cache, str(exc)))
+            built = _run(seeds, out, base, allow_invalid, progress, outputs, names, cache)
+            built.findings.append(healed_notice(damaged, str(exc)))
     built.seconds = time.perf_counter() - started
     return built
 
 
-def _incremental(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progress | None,
-                 outputs: OutputSet, names: dict[str, str]) -> Built:
-    run = IncrementalBuild(seeds, out, base)
+def _run(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progress | None,
+         outputs: OutputSet, names: dict[str, str], cache: bool) -> Built:
+    run = IncrementalBuild(seeds, out, base, persist=cache)
     try:
         built = run.run(progress)
         published = {fmt: outputs.published(name) for fmt, name in names.items()}
@@ -203,4 +185,4 @@ def _write_ontology(outputs: OutputSet) -> None:
         write_atomic(outputs.path(name), ontology_file(name).read_text(encoding="utf-8"))
 
 
-__all__ = ["BUILD_FORMATS", "KnowledgeGraph", "build", "load"]
+__all__ = ["BUILD_FORMATS", "Built", "KnowledgeGraph", "build", "load"]

@@ -264,7 +264,8 @@ def jsonld_blocks(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> dict[s
     text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     doc = json.loads(text)
     out = {}
-    for item in doc.get("@graph", [doc] if "@id" in doc else []):
+    # One subject alone serializes as a node carrying the @context (no @graph): the context is the document's.
+    for item in doc.get("@graph", [{k: v for k, v in doc.items() if k != "@context"}] if "@id" in doc else []):
         node = _normalise_json(item)
         assert isinstance(node, dict)  # a JSON-LD node object
         jid = str(node.get("@id", ""))

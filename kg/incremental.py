@@ -1,6 +1,13 @@
-"""Incremental builds: re-map and re-validate only the policies whose records changed.
+"""The build pipeline, whose unit is the policy: re-map and re-validate only the policies whose records changed.
 
-The cache is one SQLite file under the output folder. It keeps, per record
+Every build runs here: ``build`` with the cache keeps the store as one
+SQLite file under the output folder; ``--no-cache`` runs the same code on
+an empty store private to the build, so a cold build is the same path as a
+warm one. Per-record checks run a chunk of policies at a time and blocks
+are rendered a chunk of subjects at a time into the store; the dumps are
+streamed (or spliced, byte ranges of the previous files) from the store.
+
+The store keeps, per record
 file, its content hash and parsed record; per policy, its findings, the
 subjects it writes and the triples the cross-record and shared-node checks
 read; per shared node (cluster, jurisdiction, agent), what each policy says
@@ -16,7 +23,12 @@ What a change reaches, and so what is redone:
   re-patched (its reverse mapping reads the node's labels);
 - the lineage/shared-node triples of the corpus -> the cross-record checks
   run again (otherwise their cached findings stand, unless a record they
-  point into changed, which would move their line numbers).
+  point into changed, which would move their line numbers);
+- any policy, facility or profile of a content root -> the landscape stage
+  (kg.landscape_build: facilities, profiles and the facility links derived
+  from the lineage) is mapped again as a whole, and the subjects whose
+  landscape triples changed are re-rendered; its stated triples join the
+  cross-record checks' store, where the facility shapes are checked.
 
 A key over the ontology files, the package's code, the library versions,
 the base IRI and the folders guards the whole cache: any change there and
@@ -27,14 +39,16 @@ from __future__ import annotations
 
 import array
 import bisect
+import functools
 import hashlib
 import itertools
 import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date as Date
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
@@ -43,7 +57,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
-from kg.errors import Finding, Severity, severity_counts
+from kg.errors import Finding, KgError, Severity, severity_counts
 from kg.export import (
     JSONLD_SEPARATOR,
     jsonld_blocks,
@@ -55,19 +69,30 @@ from kg.export import (
     turtle_blocks,
     turtle_document,
     turtle_header,
-    write_atomic,
     write_atomic_with,
 )
 from kg.iris import Minter
+from kg.landscape_build import Landscape, map_landscape
 from kg.mapping import INVERSES, Index, Triple, inverse_links, map_policy, patch_triples
 from kg.namespaces import CCUS, RDF
-from kg.records import Record, check_root, content_root, duplicate_finding, first_versions, load_record, scan
+from kg.records import (
+    Record,
+    check_root,
+    content_root,
+    duplicate_finding,
+    first_versions,
+    load_record,
+    record_paths,
+    scan,
+)
 from kg.resources import data_dir
+from kg.runtime import collect_chunk
 from kg.validation import (
     LISTED_PREDICATES,
     CompiledCheck,
     Locator,
     Result,
+    by_id,
     check_results,
     finding_order,
     global_triples,
@@ -76,7 +101,9 @@ from kg.validation import (
 from kg.vocab import vocabularies
 
 CACHE_FILE = Path(".cache") / "build.sqlite"
-FORMAT = "5"  # bump when the cache's tables or their meaning change
+RENDER_CHUNK = 5_000  # subjects rendered at a time
+VALIDATE_CHUNK = 2_000  # policies validated at a time
+FORMAT = "6"  # bump when the cache's tables or their meaning change
 _INVERSE = {str(p): str(q) for p, q in INVERSES.items()}  # kg.mapping's table, as N-Triples text
 _TYPE, _POLICY = str(RDF.type), str(CCUS.Policy)
 _SCHEMA = """
@@ -90,8 +117,10 @@ CREATE INDEX IF NOT EXISTS shared_policy ON shared(policy);
 CREATE TABLE IF NOT EXISTS blocks(subject TEXT PRIMARY KEY, ntkey TEXT, jid TEXT, n INTEGER,
                                   ttl_n INTEGER, nt_n INTEGER, jsonld_n INTEGER);
 CREATE TABLE IF NOT EXISTS texts(subject TEXT PRIMARY KEY, ttl TEXT, nt TEXT, jsonld TEXT);
+CREATE TABLE IF NOT EXISTS landscape(subject TEXT PRIMARY KEY, nt TEXT);
 """
 
+_TABLES = ("meta", "files", "policies", "shared", "blocks", "texts", "landscape")  # every table of _SCHEMA
 Progress = Callable[[int, int], None]
 
 
@@ -157,10 +186,14 @@ class Cache:
     runs, it just is not incremental next time.
     """
 
-    def __init__(self, path: Path, key: str):
-        self.path = path
-        self.new = not path.exists()
+    def __init__(self, path: Path | None, key: str):
+        self.path = path or Path(":memory:")
         self.damaged: str | None = None  # why an unreadable cache file was replaced, for the notice
+        if path is None:  # --no-cache: the same store, private to this build and gone with it
+            self.new, self.folders = False, []
+            self.db = self._open("", key)  # SQLite's temporary database: in memory, spilled to disk past its cache
+            return
+        self.new = not path.exists()
         self.folders = [p for p in reversed(path.parents) if not p.exists()]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,7 +228,7 @@ class Cache:
         row = db.execute("SELECT value FROM meta WHERE key='key'").fetchone()
         if row is None or row[0] != key:  # another version's tables may differ too: start from nothing
             db.execute("BEGIN")
-            for table in ("meta", "files", "policies", "shared", "blocks", "texts"):
+            for table in _TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("COMMIT")
             db.executescript(_SCHEMA)
@@ -227,13 +260,20 @@ def cache_key(seeds: Path, base: str) -> str:
 
 
 class IncrementalBuild:
-    """One build against the cache: ``run``, then ``write`` (unless ``unchanged``), then ``commit``."""
+    """One build against a store of units: ``run``, then ``write`` (unless ``unchanged``), then ``commit``.
 
-    def __init__(self, seeds: Path, out: Path, base: str):
-        self.root = content_root(check_root(seeds)).policies
+    The store is the SQLite file under ``out`` (``persist``), or the same
+    tables in memory (``--no-cache``): one code path either way, so a build
+    without the cache is a cold build on an empty store.
+    """
+
+    def __init__(self, seeds: Path, out: Path, base: str, persist: bool = True):
+        self.content = content_root(check_root(seeds))
+        self.root = self.content.policies
         self.minter = Minter(base)
         self.prefix = self.minter.base + "policy/"
-        self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base))
+        self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base)) if persist \
+            else Cache(None, "memory")
         self.db = self.cache.db
         self.changed = False
         self.folder_findings: list[Finding] = []
@@ -242,6 +282,7 @@ class IncrementalBuild:
         self._dirty: set[str] = set()
         self._old_layouts: dict[str, _Layout] | None = None
         self._layouts: dict[str, _Layout] = {}
+        self._laid_out = False  # a first _render of this run has moved the layouts on from the files on disk
 
     # --- the steps -------------------------------------------------------------------------------
 
@@ -261,8 +302,9 @@ class IncrementalBuild:
         self.changed = bool(dirty)
         self._records = _Records(self.db, members)
         remapped = self._update(dirty, keys, cold) if dirty else {}
+        landscape_findings, landscape_files = self._landscape(keys, cold)
         global_findings, rerun = self._global_findings(cold)
-        findings = [f for file in files for f in (file.findings or ())] + self.folder_findings
+        findings = [f for file in files for f in (file.findings or ())] + self.folder_findings + landscape_findings
         findings += [duplicate_finding(self._records.record(f), first) for f, first in losers]
         for (blob,) in self.db.execute("SELECT findings FROM policies"):
             findings += _findings(_unpack(blob))
@@ -271,7 +313,8 @@ class IncrementalBuild:
             findings.append(healed_notice(self.cache.path, self.cache.damaged))
         findings.sort(key=finding_order)
         triples = self.db.execute("SELECT COALESCE(SUM(n), 0) FROM blocks").fetchone()[0]
-        return Built(findings=findings, records=len(winners), files=len(files), policies=len(members),
+        return Built(findings=findings, records=len(winners), files=len(files) + landscape_files,
+                     policies=len(members),
                      languages=sorted({f.lang or "" for f in winners}), triples=triples,
                      remapped=len(remapped), revalidated_globally=rerun)
 
@@ -286,17 +329,30 @@ class IncrementalBuild:
             if splice and self._splice(path, dump, targets[fmt]):
                 self.spliced.append(fmt)
             else:
-                write_atomic(targets[fmt], self._assemble(dump))
+                write_atomic_with(targets[fmt], functools.partial(self._assemble, dump))
 
-    def _assemble(self, dump: _Dump) -> str:
+    def _assemble(self, dump: _Dump, handle: IO[bytes]) -> None:
+        """The blocks in order inside the dump's frame, streamed from the store (no dump-sized string)."""
         # SQLite orders TEXT by its UTF-8 bytes, which is Python's order of str; ntkey is nt_order(subject).
         texts = (t for (t,) in self.db.execute(
             f"SELECT t.{dump.column} FROM blocks b JOIN texts t USING (subject) ORDER BY b.{dump.key}"))
-        if dump.column == "ttl":
-            return turtle_document(texts, self.minter.base)
-        if dump.column == "jsonld":
-            return jsonld_document(texts)
-        return "".join(texts)
+        first = next(texts, None)
+        if first is None:  # an empty dump has its own frame
+            handle.write((turtle_document([], self.minter.base) if dump.column == "ttl"
+                          else jsonld_document([]) if dump.column == "jsonld" else "").encode("utf-8"))
+            return
+        head, sep, tail = dump.frame(self.minter.base)
+        handle.write(head)
+        handle.write(first.encode("utf-8"))
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= 1000:
+                handle.write(sep + sep.join(t.encode("utf-8") for t in batch))
+                batch.clear()
+        if batch:
+            handle.write(sep + sep.join(t.encode("utf-8") for t in batch))
+        handle.write(tail)
 
     def _splice(self, path: Path, dump: _Dump, target: Path) -> bool:
         """Copy the unchanged byte ranges of the old dump, write the changed blocks; False if it cannot."""
@@ -495,9 +551,11 @@ class IncrementalBuild:
             else:
                 self.db.execute("DELETE FROM policies WHERE id=?", (pid,))
                 self.db.execute("DELETE FROM shared WHERE policy=?", (pid,))
+        landscape = self._landscape_subjects(touched_shared)
         for subject in touched_shared:
-            rendered[subject] = shared_triples.get(subject) or _parse(self._shared_lists({subject}).get(subject, ""))
-        self._validate(mapped, cold)
+            before = shared_triples.get(subject) or _parse(self._shared_lists({subject}).get(subject, ""))
+            rendered[subject] = [*before, *_parse(landscape.get(subject, ""))]
+        self._validate(mapped)
         self._render(rendered, (old_subjects | touched_shared) - rendered.keys(), cold)
         return mapped
 
@@ -518,24 +576,36 @@ class IncrementalBuild:
         return out
 
     def _render(self, triples: dict[str, list[Triple]], gone: set[str], cold: bool) -> None:
+        """Render subjects into the store and move the dumps' layouts on; a run may call it twice (the
+        policies, then the landscape), and splices against the files on disk once, with every dirty subject."""
+        now = set(triples) | gone
+        self._dirty |= now
+        dirty = json.dumps(sorted(now))
+        old_rows = [] if cold else self.db.execute(
+            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
+        gone_now = [(s,) for s in now if not triples.get(s)]  # subjects that render to nothing now
+        for table in ("blocks", "texts"):
+            self.db.executemany(f"DELETE FROM {table} WHERE subject=?", gone_now)
+        subjects = list(triples)
+        for at in range(0, len(subjects), RENDER_CHUNK):  # a block depends on its subject's triples alone
+            chunk = {s: triples.pop(s) for s in subjects[at:at + RENDER_CHUNK]}
+            self._render_chunk(chunk)
+            collect_chunk()
+        new_rows = self.db.execute(
+            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
+        self._relayout(cold, old_rows, new_rows)
+
+    def _render_chunk(self, triples: dict[str, list[Triple]]) -> None:
+        """Render a chunk of subjects into the store: memory is bounded by the chunk, not the corpus."""
         everything = [t for ts in triples.values() for t in ts]
         ttl, nt, jsonld = turtle_blocks(everything, self.minter.base), nt_blocks(everything), \
             jsonld_blocks(everything, self.minter.base)
         counts = {s: len(set(ts)) for s, ts in triples.items()}
-        self._dirty = set(triples) | gone
-        dirty = json.dumps(sorted(self._dirty))
-        old_rows = [] if cold else self.db.execute(
-            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
-        for table in ("blocks", "texts"):
-            self.db.executemany(f"DELETE FROM {table} WHERE subject=?", [(s,) for s in self._dirty if s not in ttl])
         self.db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [(s, nt_order(s), jsonld[s][0], counts[s], _size(ttl[s]), _size(nt[s]),
                               _size(jsonld[s][1])) for s in ttl])
         self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
                             [(s, ttl[s], nt[s], jsonld[s][1]) for s in ttl])
-        new_rows = self.db.execute(
-            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
-        self._relayout(cold, old_rows, new_rows)
 
     def _relayout(self, cold: bool, old_rows: list[Any], new_rows: list[Any]) -> None:
         """Each dump's order of subjects and block sizes: the map the next build splices by."""
@@ -549,39 +619,122 @@ class IncrementalBuild:
                 self._layouts[fmt] = _Layout([e[0] for e in entries], [e[1] for e in entries],
                                              array.array("q", (e[2] for e in entries)))
         else:
-            self._old_layouts = {fmt: _Layout.load(fmt, blob) for fmt, blob in stored.items()}  # type: ignore[arg-type]
+            current = {fmt: _Layout.load(fmt, blob) for fmt, blob in stored.items()}  # type: ignore[arg-type]
+            if not self._laid_out:  # what the files on disk are: the map this run splices by
+                self._old_layouts = {fmt: layout.copy() for fmt, layout in current.items()}
             for fmt, dump in _DUMPS.items():
-                layout = self._layouts[fmt] = self._old_layouts[fmt].copy()
+                layout = self._layouts[fmt] = current[fmt]
                 for key, subject, _ in map(dump.entry, old_rows):
                     layout.remove(key, subject)
                 for entry in sorted(map(dump.entry, new_rows)):
                     layout.insert(*entry)
         for fmt, layout in self._layouts.items():
             self.cache.put(f"layout:{fmt}", layout.dump(fmt))
+        self._laid_out = True
+
+    # --- the landscape: facilities and stated profiles ---------------------------------------------
+
+    def _landscape(self, keys: dict[str, str], cold: bool) -> tuple[list[Finding], int]:
+        """Map the content root's facilities and profiles again when a policy, facility or profile changed
+        (or the day did: a profile without an audit date is compared on today); re-render the subjects whose
+        landscape triples changed. Returns the stage's findings and its number of files.
+
+        The derived facility links read the whole policy corpus (its lineage), so the stage is redone as a
+        whole; its triples sit on facility, context and profile nodes of its own and on shared nodes
+        (jurisdictions, agents), never on a policy's nodes, so a block is the policies' part plus this one.
+        """
+        folders = [f for f in (self.content.facilities, self.content.countries) if f is not None]
+        stored = self.cache.get("landscape")
+        if not folders and stored is None:
+            return [], 0
+        seen: list[str] = []
+        for folder in folders:
+            for name in record_paths(folder):
+                try:
+                    with open(name, "rb") as handle:
+                        seen.append(f"{name}\0{hashlib.blake2b(handle.read(), digest_size=20).hexdigest()}")
+                except OSError:  # load_landscape names the problem
+                    seen.append(f"{name}\0")
+        files_digest = _digest("\n".join(seen))  # the cross-record checks locate findings in these files
+        self.cache.put("landscape:files", files_digest)
+        key = _digest("\n".join([Date.today().isoformat(), files_digest,
+                                 *(f"{pid}\0{key}" for pid, key in sorted(keys.items()))]))
+        if stored is not None and not cold:
+            known, found, files = _unpack(stored)
+            if known == key:
+                return _findings(found), files
+        self.changed = True
+        old = dict(self.db.execute("SELECT subject, nt FROM landscape"))
+        landscape = map_landscape(self.content, self._policy_side(set(old)), self.minter) if folders \
+            else Landscape()
+        new: dict[str, dict[str, None]] = {}
+        for triple, line in zip(landscape.stated + landscape.derived, _nt(landscape.stated + landscape.derived),
+                                strict=True):
+            subject = str(triple[0])
+            if self.minter.owner_id(subject) is not None:
+                raise KgError(f"the landscape states {subject}, a policy's node: its block cannot be spliced")
+            new.setdefault(subject, {})[line] = None
+        texts = {subject: "".join(lines) for subject, lines in new.items()}
+        changed = {s for s in old.keys() | texts.keys() if old.get(s) != texts.get(s)}
+        self.db.execute("DELETE FROM landscape")
+        self.db.executemany("INSERT INTO landscape VALUES (?, ?)", sorted(texts.items()))
+        checked = "".join(dict.fromkeys(_nt(landscape.stated + landscape.checked)))
+        self.cache.put("landscape:checked", checked)
+        self.cache.put("landscape:facilities", _pack([_record_data(r) for r in landscape.facilities]))
+        findings = [f.as_dict() for f in landscape.findings]
+        self.cache.put("landscape", _pack([key, findings, landscape.files]))
+        shared = self._shared_lists(changed)
+        rendered = {s: [*_parse(shared.get(s, "")), *_parse(texts.get(s, ""))] for s in sorted(changed)}
+        gone = {s for s, ts in rendered.items() if not ts}
+        self._render({s: ts for s, ts in rendered.items() if ts}, gone, cold)
+        return landscape.findings, landscape.files
+
+    def _landscape_subjects(self, subjects: Iterable[str]) -> dict[str, str]:
+        """Subject -> what the landscape says of it, as N-Triples (those it says nothing of left out)."""
+        return dict(self.db.execute(
+            "SELECT subject, nt FROM landscape WHERE subject IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(subjects)),)))
+
+    def _policy_side(self, landscape: set[str]) -> bytes:
+        """What the policies state and derive, as N-Triples: the rendered blocks, less what the landscape
+        added to a shared node (that node's policies' lines instead)."""
+        parts: list[str] = []
+        for subject, text in self.db.execute("SELECT subject, nt FROM texts ORDER BY subject"):
+            if subject in landscape:
+                text = self._shared_lists({subject}).get(subject, "")
+            parts.append(text)
+        return "".join(parts).encode("utf-8")
+
+    def _facility_records(self) -> dict[str, list[Record]]:
+        blob = self.cache.get("landscape:facilities")
+        return by_id(_record(data) for data in _unpack(blob)) if blob is not None else {}
 
     # --- validation ------------------------------------------------------------------------------
 
-    def _validate(self, mapped: dict[str, _Policy], cold: bool) -> None:
-        """Per-record checks for the re-mapped policies (all checks at once on a cold cache)."""
-        stated = [t for policy in mapped.values() for t in policy.stated]
-        records = {pid: policy.records for pid, policy in mapped.items()}
-        results = check_results(stated, Locator(records, stated, self.minter), self.minter,
-                                only=None if cold else lambda check, _: not check.cross,
-                                keep=lambda cross, focus: cold or self.minter.owner_id(focus) in records)
-        per_policy: dict[str, list[Result]] = {pid: [] for pid in mapped}
-        global_: list[Result] = []
-        for result in results:
-            owner = self.minter.owner_id(result.focus)
-            if result.cross or owner is None:
-                global_.append(result)
-            elif owner in per_policy:
-                per_policy[owner].append(result)
-        for pid, found in per_policy.items():
-            findings = mapped[pid].findings + [r.finding for r in unique_results(found)]
-            self.db.execute("UPDATE policies SET findings=? WHERE id=?", (_pack([f.as_dict() for f in findings]), pid))
-        if cold:
-            used = {self.minter.owner_id(r.focus) for r in global_} | {r.finding.record for r in global_}
-            self._store_global(self._global_digest(), [r.finding for r in unique_results(global_)], used)
+    def _validate(self, mapped: dict[str, _Policy]) -> None:
+        """Per-record checks for the re-mapped policies, a chunk of policies at a time (memory is bounded
+        by the chunk); the cross-record and shared-node checks run once over the corpus, in _global_findings."""
+        pids = sorted(mapped)
+        for at in range(0, len(pids), VALIDATE_CHUNK):
+            chunk = {pid: mapped[pid] for pid in pids[at:at + VALIDATE_CHUNK]}
+            stated = [t for policy in chunk.values() for t in policy.stated]
+            records = {pid: policy.records for pid, policy in chunk.items()}
+            results = check_results(stated, Locator(records, stated, self.minter), self.minter,
+                                    only=lambda check, _: not check.cross,
+                                    keep=functools.partial(self._owned_by, records.keys()))
+            per_policy: dict[str, list[Result]] = {pid: [] for pid in chunk}
+            for result in results:
+                owner = self.minter.owner_id(str(result.focus))
+                if not result.cross and owner in per_policy:
+                    per_policy[owner].append(result)
+            for pid, found in per_policy.items():
+                findings = chunk[pid].findings + [r.finding for r in unique_results(found)]
+                self.db.execute("UPDATE policies SET findings=? WHERE id=?",
+                                (_pack([f.as_dict() for f in findings]), pid))
+
+    def _owned_by(self, owners: Collection[str], cross: bool, focus: object) -> bool:
+        """Whether a result's focus node belongs to one of ``owners`` (the policies a chunk validates)."""
+        return self.minter.owner_id(str(focus)) in owners
 
     def _global_findings(self, cold: bool) -> tuple[list[Finding], bool]:
         """The cross-record and shared-node findings: cached, or run again on the global triples."""
@@ -593,16 +746,17 @@ class IncrementalBuild:
             keys = dict(self.db.execute("SELECT id, key FROM policies"))
             if known == digest and used == {p: keys.get(p) for p in used}:
                 return findings, cold
-        lines = dict.fromkeys(self._global_input().splitlines(keepends=True))  # shared nodes: said by many
+        lines = dict.fromkeys((self._global_input() + str(self.cache.get("landscape:checked") or ""))
+                              .splitlines(keepends=True))  # shared nodes: said by many
         text = "".join(lines)
         self._records.used.clear()  # from here on: the records the findings point into
 
         def listed() -> Iterator[Triple]:  # read only if a finding sits on a shared node
             yield from _parse("".join(line for line in lines if _is_listing(line)))
 
-        locator = Locator(self._records, listed(), self.minter)
+        locator = Locator(self._records, listed(), self.minter, self._facility_records())
         global_ = check_results([], locator, self.minter, nt=text.encode("utf-8"), only=self._decidable,
-                                keep=lambda cross, focus: cross or self.minter.owner_id(focus) is None)
+                                keep=lambda cross, focus: cross or self.minter.owner_id(str(focus)) is None)
         findings = [r.finding for r in unique_results(global_)]
         self._store_global(digest, findings, set(self._records.used))
         return findings, True
@@ -614,7 +768,9 @@ class IncrementalBuild:
             return True
         if self._shared_classes is None:
             query = (f"SELECT DISTINCT ?c WHERE {{ ?s a ?c FILTER(!STRSTARTS(STR(?s), {json.dumps(self.prefix)})) }}")
-            self._shared_classes = {row["c"].value for row in store.query(query)}
+            solutions = store.query(query)
+            assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+            self._shared_classes = {row["c"].value for row in solutions}
         return bool(self._shared_classes.intersection(check.classes))
 
     def _global_input(self) -> str:
@@ -622,8 +778,10 @@ class IncrementalBuild:
 
     def _global_digest(self) -> str:
         """A digest of every policy's global triples (from their own digests, so no text is read)."""
+        landscape = _digest(str(self.cache.get("landscape:checked") or "")
+                            + str(self.cache.get("landscape:files") or ""))
         return _digest("".join(f"{pid}\0{ghash}\n" for pid, ghash
-                               in self.db.execute("SELECT id, ghash FROM policies ORDER BY id")))
+                               in self.db.execute("SELECT id, ghash FROM policies ORDER BY id")) + landscape)
 
     def _store_global(self, digest: str, findings: list[Finding], used: set[str | None]) -> None:
         keys = dict(self.db.execute("SELECT id, key FROM policies"))

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
@@ -86,3 +87,52 @@ def test_seeds_build_cleanly(tmp_path: Path) -> None:
     code, out, _ = run("build", "--seeds", str(SEEDS), "--out", str(tmp_path), "--format", "json")
     assert code == 0
     assert json.loads(out)["errors"] == 0
+
+
+def test_rendering_in_chunks_writes_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks are rendered a chunk of subjects at a time; the chunk size never shows in the dumps."""
+    import kg.incremental
+    from kg.build import build
+
+    build(SEEDS, tmp_path / "whole", cache=False)
+    monkeypatch.setattr(kg.incremental, "RENDER_CHUNK", 7)
+    built = build(SEEDS, tmp_path / "chunked", cache=False)
+    assert built.remapped == built.policies
+    for name in ("ccus-kg.ttl", "ccus-kg.nt", "ccus-kg.jsonld"):
+        assert (tmp_path / "chunked" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+
+
+def test_validating_in_chunks_gives_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per-record checks run a chunk of policies at a time, the cross-record checks once over the corpus:
+    the findings (file, line, field, rule) are those of one chunk, violations of the fixtures included."""
+    import kg.incremental
+    from kg.build import build
+
+    whole = build(FIXTURES / "records", tmp_path / "whole", allow_invalid=True, cache=False)
+    monkeypatch.setattr(kg.incremental, "VALIDATE_CHUNK", 2)
+    chunked = build(FIXTURES / "records", tmp_path / "chunked", allow_invalid=True, cache=False)
+    assert sum(f.severity.value == "violation" for f in whole.findings) == 14
+    assert [f.as_dict() for f in chunked.findings] == [f.as_dict() for f in whole.findings]
+
+
+def test_the_library_leaves_the_cycle_collector_to_its_caller(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """build, load and validate never switch the collector (a program importing kg keeps its own setting);
+    the command line, which owns its process, pauses it for a batch command and switches it back on."""
+    import gc
+
+    from kg.build import build, load
+
+    switched: list[str] = []
+    real_disable = gc.disable
+    monkeypatch.setattr(gc, "disable", lambda: (switched.append("disable"), real_disable())[1])
+    monkeypatch.setattr(gc, "freeze", lambda: switched.append("freeze"))
+    assert gc.isenabled()
+    build(SEEDS, tmp_path / "lib", allow_invalid=True)
+    load(SEEDS).validate()
+    assert (switched, gc.isenabled()) == ([], True)
+
+    code, _, _ = run("build", "--seeds", str(SEEDS), "--out", str(tmp_path / "cli"))
+    assert (code, switched, gc.isenabled()) == (0, ["disable"], True)
+    for name in ("ccus-kg.ttl", "ccus-kg.nt", "ccus-kg.jsonld"):  # the same bytes either way
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "lib" / name).read_bytes(), name

@@ -38,7 +38,8 @@ def rewrite(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def same_as_full(seeds: Path, out: Path, tmp_path: Path) -> Built:
-    """Build incrementally into out, fully into a fresh folder; assert both agree byte for byte."""
+    """Build against the on-disk store in out, and against a fresh store in memory (--no-cache) into a
+    fresh folder; assert both agree byte for byte."""
     built = build(seeds, out, allow_invalid=True)
     assert isinstance(built, Built)
     full_out = tmp_path / "full"
@@ -48,14 +49,15 @@ def same_as_full(seeds: Path, out: Path, tmp_path: Path) -> Built:
         assert (out / name).read_bytes() == (full_out / name).read_bytes(), name
     assert [f.as_dict() for f in built.findings] == [f.as_dict() for f in full.findings]
     summary = {k: v for k, v in built.summary().items() if k not in ("seconds", "remapped")}
-    assert summary == {k: v for k, v in full.summary().items() if k != "seconds"}
+    assert summary == {k: v for k, v in full.summary().items() if k not in ("seconds", "remapped")}
+    assert full.remapped == full.policies  # the store in memory starts empty: every policy is mapped
     return built
 
 
 @pytest.fixture
 def seeds_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "seeds"
-    # the policies only: a content root with facilities builds whole, the cache covers policies
+    # the policies only (test_facility_edits_... covers a content root with facilities)
     shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("facilities", "countries"))
     return folder
 
@@ -135,6 +137,67 @@ def test_shared_nodes_deletions_duplicates_and_broken_records(seeds_copy: Path, 
     assert [f for f in built.findings if f.file == str(files[7])] == on_file_7
 
 
+def test_facility_edits_rebuild_incrementally_and_match_a_cold_build(tmp_path: Path) -> None:
+    """Facilities go through the same unit store: an edit to one facility record (or to a policy its derived
+    links read) rebuilds without mapping the policies again, and the dumps and findings are those of a cold
+    build on an empty store."""
+    seeds = tmp_path / "content"
+    shutil.copytree(SEEDS, seeds)
+    facilities = seeds / "facilities"
+    out = tmp_path / "out"
+    cold = same_as_full(seeds, out, tmp_path)
+    assert (cold.remapped, cold.files) == (SEED_COUNT, SEED_COUNT + len(list(facilities.glob("*-*.md"))))
+    assert same_as_full(seeds, out, tmp_path).remapped == 0
+
+    rewrite(facilities / "no-sleipner.md", lambda d: d.update(capacity=0.9))
+    built = same_as_full(seeds, out, tmp_path)
+    assert (built.remapped, built.spliced) == (0, ["ttl", "nt", "jsonld"])  # the facility's blocks spliced in
+    assert '"0.9"^^<http://www.w3.org/2001/XMLSchema#decimal>' in (out / "ccus-kg.nt").read_text(encoding="utf-8")
+
+    rewrite(facilities / "no-sleipner.md", lambda d: d.update(operator="Equinor Energy AS"))  # a shared agent
+    assert same_as_full(seeds, out, tmp_path).remapped == 0
+    rewrite(facilities / "no-sleipner.md", lambda d: d.update(relatedPolicies=[*d["relatedPolicies"],
+                                                                               "no-co2-storage-regulations-2014"]))
+    assert same_as_full(seeds, out, tmp_path).remapped == 0
+
+    # A bad value: the facility's shape finding, located in its file, as a cold build gives it.
+    rewrite(facilities / "no-sleipner.md", lambda d: d.update(coordinates=[-33.9, 18.4]))  # far from Norway
+    built = same_as_full(seeds, out, tmp_path)
+    inside = [(f.file, f.field, f.line) for f in built.findings if f.rule.endswith("#InsideCountry")]
+    assert [i[:2] for i in inside] == [(str(facilities / "no-sleipner.md"), "coordinates")]
+    sleipner = facilities / "no-sleipner.md"
+    sleipner.write_text(sleipner.read_text(encoding="utf-8").replace("---\n", "---\n\n\n", 1), encoding="utf-8")
+    built = same_as_full(seeds, out, tmp_path)  # the same triples, every line two down: the finding follows
+    assert [f.line for f in built.findings if f.rule.endswith("#InsideCountry")] == [inside[0][2] + 2]
+
+    # A policy the derived links read (its status ends its time in force): only it is mapped again.
+    policy = seeds / "no-co2-tax-petroleum-act-1990.md"
+    rewrite(policy, lambda d: d.update(status="Repealed"))
+    assert same_as_full(seeds, out, tmp_path).remapped == 1
+
+    (facilities / "no-snohvit.md").unlink()
+    built = same_as_full(seeds, out, tmp_path)
+    assert "facility/no-snohvit>" not in (out / "ccus-kg.nt").read_text(encoding="utf-8")
+    shutil.rmtree(facilities)  # the content root loses its facilities: their nodes leave the dumps
+    built = same_as_full(seeds, out, tmp_path)
+    assert (built.remapped, "/facility/" in (out / "ccus-kg.nt").read_text(encoding="utf-8")) == (0, False)
+
+    # Another corpus into the same folder empties the cache (its key names the folder); back again, the
+    # facilities are all rendered, none taken for unchanged from the landscape of an earlier corpus.
+    shutil.copytree(SEEDS / "facilities", facilities)
+    same_as_full(seeds, out, tmp_path)
+    same_as_full(_policies_only(tmp_path), out, tmp_path)
+    same_as_full(seeds, out, tmp_path)
+    assert "/facility/no-sleipner>" in (out / "ccus-kg.nt").read_text(encoding="utf-8")
+
+
+def _policies_only(tmp_path: Path) -> Path:
+    folder = tmp_path / "policies-only"
+    if not folder.is_dir():
+        shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("facilities", "countries"))
+    return folder
+
+
 def _edits_match_a_full_build(policies: Path, tmp_path: Path, count: int) -> None:
     """A bilingual corpus in the hub's layout: each kind of edit gives the dumps of a full build."""
     seeds = tmp_path / "hub"
@@ -166,6 +229,21 @@ def test_shipped_hub_like_edits_match_a_full_build(tmp_path: Path) -> None:
     from .fixtures_hub import POLICIES
 
     _edits_match_a_full_build(POLICIES, tmp_path, 7)
+
+
+def test_hub_content_root_profile_and_facility_edits_match_a_cold_build(hub: Path, tmp_path: Path) -> None:
+    """The hub's content root (policies, facilities and country profiles, en and zh) through the unit store."""
+    root = tmp_path / "hub"
+    shutil.copytree(hub.parent, root)
+    out = tmp_path / "out"
+    assert same_as_full(root, out, tmp_path).remapped == 76
+    profile = sorted((root / "countries" / "en").glob("*.md"))[0]
+    rewrite(profile, lambda d: d["regulatory"].update(pore_space_rights=""))
+    assert same_as_full(root, out, tmp_path).remapped == 0
+    facility = sorted((root / "facilities" / "zh").glob("*.md"))[0]
+    rewrite(facility, lambda d: d.update(name=str(d.get("name", "")) + "（二期）"))
+    built = same_as_full(root, out, tmp_path)
+    assert (built.remapped, built.spliced) == (0, ["ttl", "nt", "jsonld"])
 
 
 def test_a_changed_shape_or_code_empties_the_cache(seeds_copy: Path, tmp_path: Path,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from kg.runtime import collector_paused
+
 from .build_cmd import build_command, export_command
 from .lineage_cmd import analyze_command, in_force_command, lineage_command
 from .profile_cmd import profile_command
@@ -16,14 +18,21 @@ from .query_cmd import query_command
 from .serve_cmd import serve_command
 from .validate_cmd import validate_command
 
+LONG_RUNNING = frozenset({"serve"})  # commands whose process lives on: the cycle collector stays on
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ccus-kg", prog_name="ccus-kg")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """ccus-kg: a knowledge graph of CCUS policy instruments.
 
     Example: ccus-kg build --seeds seeds
     """
+    if ctx.invoked_subcommand not in LONG_RUNNING:
+        # The process is the command's: a batch run pauses the cycle collector (kg.runtime says why);
+        # library code never does, so a program that imports kg keeps its own setting.
+        ctx.with_resource(collector_paused())
 
 
 main.add_command(build_command)
