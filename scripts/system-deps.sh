@@ -17,9 +17,11 @@ if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   if ! command -v apt-get >/dev/null 2>&1 || { [ -n "$SUDO" ] && ! sudo -n true 2>/dev/null; }; then
     # Not Debian, or no root: the suite still runs; the tests that need these tools skip and say why.
+    # The packages go to stdout for scripts/test.sh ($CCUS_KG_UNINSTALLABLE); anywhere else a missing tool fails.
     echo "system-deps: cannot install ${need[*]} here (no apt-get, or no root); tests that need them will skip" >&2
+    echo "${need[*]}"
     exit 0
   fi
-  $SUDO apt-get update -qq
+  $SUDO apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

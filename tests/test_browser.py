@@ -18,7 +18,7 @@ from kg.build import load
 from kg.cli import main
 from kg.server import App
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, need_system
 from .test_server import lineage_corpus, start
 
 pytestmark = pytest.mark.slow  # Chromium drives the served pages at two widths
@@ -31,8 +31,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    # scripts/system-deps.sh installs Debian's chromium: a missing browser is a failure, not a skip.
-    assert Path(CHROMIUM).exists(), "chromium is missing: run scripts/system-deps.sh"
+    need_system(Path(CHROMIUM).exists(), "chromium", "chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser

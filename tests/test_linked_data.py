@@ -28,6 +28,7 @@ from kg.records import load_corpus
 from kg.resources import ontology_file
 from kg.vocab import vocabularies
 
+from .conftest import need_system
 from .serving import SEEDS, Reply, fetch, serving
 
 M = Minter()
@@ -330,7 +331,7 @@ def served_documents(site: str) -> list[tuple[str, str]]:
 
 
 def test_rapper_parses_every_document_in_every_format(site: str, tmp_path: Path) -> None:
-    assert shutil.which("rapper"), "rapper is missing: run scripts/system-deps.sh"
+    need_system(bool(shutil.which("rapper")), "raptor2-utils", "rapper")
     problems = []
     for path, media in served_documents(site):
         reply = fetch(site + path)

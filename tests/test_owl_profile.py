@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, need_system
 
 pytestmark = pytest.mark.slow  # compiles and runs the OWL API's profile checker on a JVM
 
@@ -46,7 +46,7 @@ def classpath() -> str:
     jars = [JARS / f"{name}.jar" for name in NEEDED]
     jars += sorted(p for p in JARS.glob("rdf4j-*.jar") if not p.stem.split("-")[-1][:1].isdigit())
     missing = [str(j) for j in jars if not j.exists()]
-    assert not missing, f"missing {missing}: run scripts/system-deps.sh (installs libowlapi-java)"
+    need_system(not missing, "libowlapi-java", f"the OWL API jars ({', '.join(missing)})")
     return ":".join(str(j) for j in jars)
 
 
@@ -54,7 +54,7 @@ def classpath() -> str:
 def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, str]]]:
     """Run the checker once on every file; per file name, its (kind, detail) findings."""
     for tool in ("javac", "java"):
-        assert shutil.which(tool), f"{tool} is missing: run scripts/system-deps.sh"
+        need_system(bool(shutil.which(tool)), "openjdk-17-jdk-headless", tool)
     work = tmp_path_factory.mktemp("owl")
     cp = classpath()
     subprocess.run(["javac", "-d", str(work), "-cp", cp, str(SOURCE)], check=True, capture_output=True)

@@ -32,6 +32,7 @@ from kg.queries import catalogue, run
 from kg.results import plain
 from kg.store import RemoteSource, dataset_ntriples, open_store, push
 
+from .conftest import need_system
 from .fixtures_queries import query_corpus
 from .test_queries import numeric
 from .test_store import free_port, rows
@@ -97,8 +98,7 @@ def virtuoso_booleans(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Virtuoso on 127.0.0.1 with a throw-away database, stopped at the end of the module."""
-    if VIRTUOSO is None:
-        pytest.skip("virtuoso-t is not installed: scripts/system-deps.sh installs virtuoso-opensource on Debian")
+    need_system(VIRTUOSO is not None, "virtuoso-opensource", "virtuoso-t")
     db = tmp_path_factory.mktemp("virtuoso")
     http_port, sql_port = free_port(), free_port()
     (db / "virtuoso.ini").write_text(INI.format(db=db, http_port=http_port, sql_port=sql_port))

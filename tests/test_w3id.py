@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import need_system
 from .serving import ROOT, free_port, serving
 
 pytestmark = pytest.mark.slow  # starts Apache httpd in front of a ccus-kg server
@@ -68,7 +69,8 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> No
 @pytest.fixture(scope="module")
 def w3id() -> Iterator[tuple[str, str]]:
     """(w3id.org stand-in URL with the /ccus-kg prefix, the ccus-kg serve URL it redirects to)."""
-    assert APACHE.exists() and shutil.which("curl"), "apache2 or curl is missing: run scripts/system-deps.sh"
+    need_system(APACHE.exists(), "apache2", "apache2")
+    need_system(bool(shutil.which("curl")), "curl", "curl")
     with serving() as target:
         root = Path(tempfile.mkdtemp(prefix="ccus-kg-w3id-"))
         try:
