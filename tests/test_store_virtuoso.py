@@ -209,7 +209,7 @@ def test_shipped_seeds_answer_as_on_rdflib_and_oxigraph(virtuoso: str, tmp_path:
     # an issue date; the other columns agree.
     differs = {**VIRTUOSO_DIFFERS, "lineage-nodes": "first seven columns"}
     answered = compare_catalogue(virtuoso, SEEDS, tmp_path / "store", differs, example_rows)
-    assert answered == 28  # of 31: all but cluster-members, dangling-references and strong-claims-weak-evidence
+    assert answered == 29  # of 31: all but dangling-references and strong-claims-weak-evidence
 
 
 def test_pushing_twice_leaves_exactly_the_triples_sent(virtuoso: str, corpus: Path, tmp_path: Path,
