@@ -19,7 +19,7 @@ from kg.queries import bind, catalogue, run
 from kg.results import plain, to_csv, to_json, to_tsv
 from kg.sparql import GraphSource, Result
 
-from .conftest import FIXTURES, ROOT, SEEDS
+from .conftest import FIXTURES, ROOT, SEEDS, minimal_record, write_record
 from .fixtures_queries import query_corpus
 
 QUERIES = catalogue()
@@ -199,6 +199,34 @@ def test_rdflib_and_oxigraph_agree(name: str, fixture_kg: KnowledgeGraph, oxigra
     theirs = [tuple(numeric(_ox_plain(s[v])) for v in [x.value for x in oxigraph.query(text).variables])
               for s in oxigraph.query(text)]
     assert sorted(ours) == sorted(theirs)
+
+
+def test_pillar_coverage_gives_one_row_per_instrument_with_the_count_on_each(tmp_path: Path) -> None:
+    # Two Norwegian instruments address liability transfer (one of them in English and Chinese): two rows,
+    # each saying 2, the same on both engines; a list of ids in one cell had no order SPARQL fixes.
+    write_record(tmp_path / "en", minimal_record("no-a-2014", regulatory={
+        "liability_transfer": "To the State", "pore_space_rights": "The State"}))
+    write_record(tmp_path / "en", minimal_record("no-b-2014", regulatory={"liability_transfer": "After 20 years"}))
+    write_record(tmp_path / "zh", minimal_record("no-b-2014", title="条例", country="挪威", status="现行",
+                                                 regulatory={"liability_transfer": "二十年后"}))
+    write_record(tmp_path / "en", minimal_record("no-c-2014"))
+    write_record(tmp_path / "en", minimal_record("gb-d-2014", country="United Kingdom",
+                                                 regulatory={"liability_transfer": "After closure"}))
+    graph = load(tmp_path).graph()
+    store = ox.Store()
+    store.load(ntriples(graph).encode(), ox.RdfFormat.N_TRIPLES)
+    for params, expected in [
+        ({}, [("GB", "liability_transfer", "1", "gb-d-2014"), ("NO", "liability_transfer", "2", "no-a-2014"),
+              ("NO", "liability_transfer", "2", "no-b-2014"), ("NO", "pore_space_rights", "1", "no-a-2014")]),
+        ({"jurisdiction": "NO"}, [("NO", "liability_transfer", "2", "no-a-2014"),
+                                  ("NO", "liability_transfer", "2", "no-b-2014"),
+                                  ("NO", "pore_space_rights", "1", "no-a-2014")])]:
+        text = bind(QUERIES["pillar-coverage"], params)
+        assert rows_of(GraphSource(graph).query(text)) == expected
+        result = store.query(text)
+        names = [v.value for v in result.variables]
+        assert names == ["code", "pillar", "instruments", "id"]
+        assert [tuple(numeric(_ox_plain(s[v])) for v in names) for s in result] == expected
 
 
 def _ox_plain(term: object) -> str:

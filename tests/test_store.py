@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server on 127.0.0.1, stopped at the end of the module."""
+@contextmanager
+def serving_oxigraph(location: Path) -> Iterator[str]:
+    """A real Oxigraph server on 127.0.0.1 over ``location``, its base URL while the block runs."""
     assert Path(OXIGRAPH).exists(), "the oxigraph server comes with the test extra (pip install '.[test]')"
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-server")
     process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
                                 "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -62,9 +62,18 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 detail = process.stderr.read().decode() if process.stderr else ""
                 raise RuntimeError(f"oxigraph did not start: {detail}") from None
             time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on 127.0.0.1, stopped at the end of the module."""
+    with serving_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
