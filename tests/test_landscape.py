@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -418,25 +417,31 @@ def test_pages(land: KnowledgeGraph) -> None:
 # --- the hub ----------------------------------------------------------------------------------------------
 
 
+def _builds_and_reports(root: Path, counts: tuple[int, int, int], expected: list[tuple[object, ...]],
+                        facility: str, tmp_path: Path) -> None:
+    """A content root loads with these record counts, reports (at least) these findings, none of them a point
+    outside its country, and builds with --allow-invalid: written, exit 1, the facility in the dump."""
+    kg = load(root)
+    kg.validate()
+    assert (len(kg.corpus.records), len(kg.corpus.facilities), len(kg.corpus.countries)) == counts
+    got = set(where(kg, root))
+    for finding in expected:
+        assert finding in got, finding
+    assert not any(rule == "InsideCountry" for *_, rule in got)  # every point lies in (or off) its country
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--seeds", str(root), "--out", str(out), "--allow-invalid"])
+    assert result.exit_code == 1  # written, and the exit code says the data has violations
+    assert f"/facility/{facility}>" in (out / "ccus-kg.nt").read_text()
+
+
 def test_the_full_hub_content_root_builds_and_reports_its_real_defects(tmp_path: Path) -> None:
     if not (HUB_ROOT / "facilities").is_dir():
         pytest.skip("../shared/ccus-policy-hub is absent: the hub sample is not shipped with the repo")
-    kg = load(HUB_ROOT)
-    kg.validate()
-    assert (len(kg.corpus.records), len(kg.corpus.facilities), len(kg.corpus.countries)) == (152, 160, 44)
-    got = set(where(kg, HUB_ROOT))
-    for expected in [
+    _builds_and_reports(HUB_ROOT, (152, 160, 44), [
         ("facilities/en/1.md", 46, "relatedPolicies[0]", V, "RelatedPolicyExists"),
         ("facilities/en/1097.md", 9, "country", W, "unknown-country"),
         ("countries/en/algeria.md", 20, "regulatory.liability_transfer", W, "profile-without-instrument"),
-    ]:
-        assert expected in got, expected
-    assert not any(rule == "InsideCountry" for *_, rule in got)  # every hub point lies in (or off) its country
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--seeds", str(HUB_ROOT), "--out", str(out), "--allow-invalid"])
-    assert result.exit_code == 1  # written, and the exit code says the data has violations
-    assert "/facility/1" in (out / "ccus-kg.nt").read_text()
-    shutil.rmtree(out)
+    ], "1", tmp_path)
 
 
 def test_the_shipped_hub_like_content_root_builds_and_reports_its_defects(tmp_path: Path) -> None:
@@ -447,22 +452,12 @@ def test_the_shipped_hub_like_content_root_builds_and_reports_its_defects(tmp_pa
     assert shipped == sorted(p.relative_to(written) for p in written.rglob("*.md"))
     for rel in shipped:  # the shipped fixture is what its writer writes
         assert (HUB_LIKE / rel).read_bytes() == (written / rel).read_bytes(), rel
-    kg = load(HUB_LIKE)
-    kg.validate()
-    assert (len(kg.corpus.records), len(kg.corpus.facilities), len(kg.corpus.countries)) == (14, 3, 2)
-    got = set(where(kg, HUB_LIKE))
-    for expected in [
+    _builds_and_reports(HUB_LIKE, (14, 3, 2), [
         ("facilities/en/12.md", 22, "relatedPolicies[0]", V, "RelatedPolicyExists"),
         ("facilities/en/34.md", 7, "country", W, "unknown-country"),
         ("countries/en/norway.md", 16, "regulatory.liability_transfer", W, "profile-without-instrument"),
         ("policies/en/cn-ets-pilot.md", 16, "evolution.supersedes[0]", V, "LinkTargetExists"),
-    ]:
-        assert expected in got, expected
-    assert not any(rule == "InsideCountry" for *_, rule in got)
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--seeds", str(HUB_LIKE), "--out", str(out), "--allow-invalid"])
-    assert result.exit_code == 1  # written, and the exit code says the data has violations
-    assert "/facility/12>" in (out / "ccus-kg.nt").read_text()
+    ], "12", tmp_path)
 
 
 def test_the_server_routes_the_landscape_pages(land: KnowledgeGraph) -> None:
