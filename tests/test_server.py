@@ -421,9 +421,12 @@ def test_load_2000_requests_8_at_a_time_without_errors(site: tuple[str, App]) ->
 def test_the_serve_command_starts_serves_and_stops(tmp_path: Path) -> None:
     """`ccus-kg serve` itself: validates, prints where it listens and what guards the workers, answers."""
     root = lineage_corpus(tmp_path / "seeds")
+    # Ctrl-C as a terminal delivers it: the child starts with SIGINT at its default even where the test runner
+    # ignores it (an ignored signal stays ignored across exec, and Python then never raises KeyboardInterrupt).
     process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--seeds", str(root), "--port", "0",
                                 "--workers", "1"], stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "COLUMNS": "300", "CCUS_KG_OUT": str(tmp_path / "build")})
+                               env={**os.environ, "COLUMNS": "300", "CCUS_KG_OUT": str(tmp_path / "build")},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         banner = process.stderr.readline() if process.stderr else ""
         match = re.search(r"serving 3 policies, \d+ triples at (http://127\.0\.0\.1:\d+/) \(1 query workers, "
