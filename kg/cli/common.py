@@ -101,6 +101,11 @@ def out_option(func: F) -> F:
     )(func)
 
 
+def reader_options(func: F) -> F:
+    """What every reader takes, in this order: --seeds, --store, --out, --verbose."""
+    return seeds_option(store_option(out_option(reader_verbose_option(func))))
+
+
 class LazyChoice(click.Choice):  # type: ignore[type-arg]
     """A Choice whose values live in a module imported only when the option is used or its help shown."""
 

@@ -16,12 +16,9 @@ from .common import (
     escape,
     handle_errors,
     out,
-    out_option,
     print_json,
+    reader_options,
     reader_source,
-    reader_verbose_option,
-    seeds_option,
-    store_option,
 )
 
 if TYPE_CHECKING:
@@ -63,10 +60,7 @@ def _svg_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 
 @click.command("lineage")
 @click.argument("policy_id")
-@seeds_option
-@store_option
-@out_option
-@reader_verbose_option
+@reader_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "mermaid", "dot"]), default="text",
               show_default=True, help="Output format.")
 @_svg_option("the policy's lineage family")
@@ -168,10 +162,7 @@ def _day(value: str) -> str:
 @click.option("--date", "on", required=True, metavar="YYYY-MM-DD", help="The day asked about.")
 @click.option("--country", default=None, metavar="NAME|ISO",
               help="Only this jurisdiction (a name in any language or an ISO 3166 code; subdivisions included).")
-@seeds_option
-@store_option
-@out_option
-@reader_verbose_option
+@reader_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @base_option
@@ -241,10 +232,7 @@ def _print_rows(title: str, rows: list[tuple[str, str, str, str, str]], caption:
 
 
 @click.command("analyze")
-@seeds_option
-@store_option
-@out_option
-@reader_verbose_option
+@reader_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @_svg_option("the timeline of instruments in force per jurisdiction and year")

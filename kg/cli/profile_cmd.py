@@ -12,12 +12,9 @@ from .common import (
     escape,
     handle_errors,
     out,
-    out_option,
     print_json,
+    reader_options,
     reader_source,
-    reader_verbose_option,
-    seeds_option,
-    store_option,
 )
 from .lineage_cmd import _checked_day, _jurisdiction_code
 
@@ -29,10 +26,7 @@ if TYPE_CHECKING:
 @click.option("--country", required=True, metavar="NAME|ISO",
               help="The jurisdiction: a name in any language or an ISO 3166 code (EU for the Union).")
 @click.option("--date", "on", required=True, metavar="YYYY-MM-DD", help="The day asked about.")
-@seeds_option
-@store_option
-@out_option
-@reader_verbose_option
+@reader_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--svg", type=click.Path(path_type=Path, dir_okay=False), default=None,

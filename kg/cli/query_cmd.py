@@ -16,12 +16,9 @@ from .common import (
     escape,
     handle_errors,
     out,
-    out_option,
     print_json,
+    reader_options,
     reader_source,
-    reader_verbose_option,
-    seeds_option,
-    store_option,
 )
 
 if TYPE_CHECKING:
@@ -45,10 +42,7 @@ class ParamType(click.ParamType):
 
 @click.command("query")
 @click.argument("query", required=False)
-@seeds_option
-@store_option
-@out_option
-@reader_verbose_option
+@reader_options
 @click.option("--param", "-p", "params", type=ParamType(), multiple=True,
               help="A parameter value, name=value (repeatable); bound as a typed RDF term.")
 @click.option("--format", "fmt", type=LazyChoice("kg.results:SELECT_FORMATS", "kg.results:GRAPH_FORMATS"),
