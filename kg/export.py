@@ -3,7 +3,7 @@
 Turtle, TriG and N-Triples are written here (sorted, grouped by subject,
 with the fixed prefix table) because rdflib's writers order by hash and
 pick prefixes by use, which makes dumps differ between runs. JSON-LD and
-RDF/XML is written here too; JSON-LD comes from rdflib, normalised after.
+RDF/XML is written here too; JSON-LD nodes come from kg.jsonld.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from kg import jsonld as jsonld_node
 from kg.errors import ExportError
 from kg.iris import Minter
 from kg.lineage import Lineage
 from kg.namespaces import DEFAULT_BASE, RDF, XSD, prefixes
-from kg.resources import ontology_file
 from kg.vocab import vocabularies
 
 Triple = tuple[Node, Node, Node]
@@ -240,17 +240,6 @@ def nt_lines(triples: Iterable[Triple]) -> list[str]:
     return [f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples]
 
 
-def _sorted_graph(triples: Iterable[Triple], base: str) -> Graph:
-    graph = Graph(bind_namespaces="none")
-    for prefix, ns in prefixes(base).items():
-        graph.bind(prefix, ns)
-    for s, preds in _grouped(triples):
-        for p, objs in preds:
-            for o in objs:
-                graph.add((s, p, o))
-    return graph
-
-
 def jsonld(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
     """Compacted JSON-LD under the shipped context, nodes sorted by @id."""
     blocks = jsonld_blocks(triples, base)
@@ -258,20 +247,12 @@ def jsonld(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
 
 
 def jsonld_blocks(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> dict[str, tuple[str, str]]:
-    """Subject IRI -> (compact @id, the node as it is indented in the document)."""
-    context = _context()
-    graph = _sorted_graph(triples, base)
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    doc = json.loads(text)
-    out = {}
-    # One subject alone serializes as a node carrying the @context (no @graph): the context is the document's.
-    for item in doc.get("@graph", [{k: v for k, v in doc.items() if k != "@context"}] if "@id" in doc else []):
-        node = _normalise_json(item)
-        assert isinstance(node, dict)  # a JSON-LD node object
-        jid = str(node.get("@id", ""))
-        dumped = json.dumps(node, indent=2, ensure_ascii=False, sort_keys=True)
-        out[_expand(jid, context)] = (jid, "\n".join("    " + line for line in dumped.split("\n")))
-    return out
+    """Subject IRI -> (compact @id, the node as it is indented in the document).
+
+    The shipped context fixes the prefixes, so ``base`` does not change the
+    compaction (it never did through rdflib either).
+    """
+    return {subject: (jid, jsonld_node.indented(node)) for subject, (jid, node) in jsonld_node.nodes(triples).items()}
 
 
 def jsonld_document(nodes: Iterable[str]) -> str:
@@ -294,24 +275,7 @@ def jsonld_frame() -> tuple[str, str]:
 
 
 def _context() -> dict[str, object]:
-    return json.loads(ontology_file("context.jsonld").read_text(encoding="utf-8"))["@context"]
-
-
-def _expand(compact: str, context: dict[str, object]) -> str:
-    prefix, colon, local = compact.partition(":")
-    namespace = context.get(prefix) if colon else None
-    if isinstance(namespace, str) and not local.startswith("//"):
-        return namespace + local
-    return compact
-
-
-def _normalise_json(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: _normalise_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_normalise_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+    return jsonld_node.shipped_context()
 
 
 def rdfxml(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> str:
