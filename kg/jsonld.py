@@ -273,29 +273,21 @@ def _compact(value: object) -> str:
 
 def indented(node: dict[str, Any], indent: str = "    ") -> str:
     """The node as ``json.dumps(node, indent=2, ensure_ascii=False, sort_keys=True)`` writes it, each line indented."""
-    lines: list[str] = []
-    _pretty(node, indent, indent, lines)
-    return "".join(lines)
+    return indent + _pretty(node, indent)
 
 
-def _pretty(value: object, indent: str, head: str, out: list[str]) -> None:
+def _pretty(value: object, indent: str) -> str:
+    """A value as json.dumps(indent=2) writes it at this indentation (its first line not indented)."""
+    if type(value) is str:
+        return encode_basestring(value)
     if isinstance(value, dict) and value:
-        out.append(head + "{\n")
         inner = indent + "  "
-        items = sorted(value.items())
-        for i, (key, item) in enumerate(items):
-            _pretty(item, inner, inner + encode_basestring(key) + ": ", out)
-            out.append(",\n" if i < len(items) - 1 else "\n")
-        out.append(indent + "}")
-    elif isinstance(value, list) and value:
-        out.append(head + "[\n")
+        body = ",\n".join(f"{inner}{encode_basestring(k)}: {_pretty(v, inner)}" for k, v in sorted(value.items()))
+        return "{\n" + body + "\n" + indent + "}"
+    if isinstance(value, list) and value:
         inner = indent + "  "
-        for i, item in enumerate(value):
-            _pretty(item, inner, inner, out)
-            out.append(",\n" if i < len(value) - 1 else "\n")
-        out.append(indent + "]")
-    else:
-        out.append(head + _compact(value))
+        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + indent + "]"
+    return _compact(value)
 
 
 __all__ = ["Context", "indented", "nodes", "shipped_context"]
