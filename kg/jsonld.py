@@ -10,7 +10,7 @@ same bytes (tests/test_jsonld.py holds rdflib's serializer as the oracle):
   term is chosen as rdflib chooses it: for a literal, a term whose
   ``@type`` is the literal's datatype, else a ``@container: @language``
   term for a language-tagged literal, else a plain term; for an IRI, a term
-  with ``@type: @id``, else a plain one, else one with ``@type: @vocab``.
+  with ``@type: @id``, else a plain one.
 - Under a matching coercion the value is a bare string: the compact IRI
   (``@id``), the lexical form (a datatype). Under ``@container: @language``
   it goes into a map from language to string(s).
@@ -48,7 +48,7 @@ from kg.namespaces import RDF, XSD
 from kg.resources import ontology_file
 
 Triple = tuple[Node, Node, Node]
-_ID, _VOCAB, _TYPE, _LANG, _SET = "@id", "@vocab", "@type", "@language", "@set"
+_ID, _TYPE, _LANG = "@id", "@type", "@language"
 _PREFIX_ENDS = (":", "/", "?", "#", "[", "]", "@")  # an IRI ending so is a prefix (JSON-LD 1.0 rule)
 _NATIVE = {str(XSD.boolean), str(XSD.integer), str(XSD.double), str(XSD.string)}
 _RDF_TYPE = str(RDF.type)
@@ -60,16 +60,18 @@ _TERM_KEYS = {_ID, _TYPE, "@container"}
 class _Term:
     name: str
     iri: str
-    coercion: str  # "" none, "@id", "@vocab" or a datatype IRI
-    container: str  # "" none, "@language" or "@set"
+    coercion: str  # "" none, "@id" or a datatype IRI
+    container: str  # "" none or "@language"
 
 
 class Context:
     """A flat JSON-LD context read into the tables compaction needs.
 
     Supports what the shipped context uses (prefixes, terms with ``@id``,
-    ``@type`` and ``@container`` of ``@language`` or ``@set``) and refuses
-    the rest by name, so a context edit cannot silently change the dumps.
+    ``@type`` of ``@id`` or a datatype, ``@container: @language``) and
+    refuses the rest by name: rdflib's rules for the rest (``@set``,
+    ``@vocab``, ``@list``, …) are not reproduced, so a context edit fails
+    here rather than silently changing the dumps.
     """
 
     def __init__(self, source: Mapping[str, Any]):
@@ -92,10 +94,13 @@ class Context:
         elif isinstance(definition, dict) and set(definition) <= _TERM_KEYS and _ID in definition:
             iri = self._expand(definition[_ID])
             coercion = definition.get(_TYPE, "")
-            if coercion not in ("", _ID, _VOCAB):
+            if not isinstance(coercion, str) or (coercion.startswith("@") and coercion != _ID):
+                raise ExportError(f"JSON-LD context: term '{name}' has @type {coercion!r}, "
+                                  "which the JSON-LD writer does not support")
+            if coercion not in ("", _ID):
                 coercion = self._expand(coercion)
             container = definition.get("@container", "")
-            if container not in ("", _LANG, _SET):
+            if container not in ("", _LANG):
                 raise ExportError(f"JSON-LD context: term '{name}' has @container {container!r}, "
                                   "which the JSON-LD writer does not support")
         else:
@@ -129,10 +134,10 @@ class Context:
         return hit
 
     def symbol(self, iri: str) -> str:
-        """A term's name when a plain (or ``@set``) term names the IRI, else its shrunk form."""
+        """A term's name when a plain term names the IRI, else its shrunk form."""
         hit = self._symbols.get(iri)
         if hit is None:
-            term = self.lookup.get((iri, "", _SET)) or self.lookup.get((iri, "", ""))
+            term = self.lookup.get((iri, "", ""))
             hit = self._symbols[iri] = term.name if term else self.shrink(iri)
         return hit
 
@@ -143,9 +148,7 @@ class Context:
         if hit is None:
             lookup = self.lookup
             term = ((datatype is not None and lookup.get((predicate, datatype, ""))) or
-                    (lookup.get((predicate, "", _LANG)) if language else
-                     lookup.get((predicate, datatype or "", _SET))) or
-                    lookup.get((predicate, "", "")))
+                    (language and lookup.get((predicate, "", _LANG))) or lookup.get((predicate, "", "")))
             hit = self._keys[cache] = (term.name, term) if term else (self._untermed(predicate), None)
         return hit
 
@@ -154,9 +157,7 @@ class Context:
         hit = self._iri_keys.get(predicate)
         if hit is None:
             lookup = self.lookup
-            term = (lookup.get((predicate, _ID, "")) or lookup.get((predicate, _ID, _SET)) or
-                    lookup.get((predicate, "", "")) or lookup.get((predicate, _VOCAB, "")) or
-                    lookup.get((predicate, _VOCAB, _SET)) or lookup.get((predicate, "", _SET)))
+            term = lookup.get((predicate, _ID, "")) or lookup.get((predicate, "", ""))
             hit = self._iri_keys[predicate] = (term.name, term) if term else (self._untermed(predicate), None)
         return hit
 
@@ -221,8 +222,8 @@ def _node(jid: str, preds: dict[Node, set[Node]], ctx: Context) -> dict[str, Any
                 key, term = ctx.iri_key(predicate)
                 if term is not None and term.coercion == _ID:
                     value = ctx.shrink(iri)
-                elif (term.coercion == _VOCAB) if term is not None else key == _TYPE:
-                    value = ctx.symbol(iri)  # a @vocab term's value, or an rdf:type
+                elif term is None and key == _TYPE:
+                    value = ctx.symbol(iri)
                 elif iri == _RDF_NIL:
                     value = {"@list": []}
                 else:
@@ -232,17 +233,12 @@ def _node(jid: str, preds: dict[Node, set[Node]], ctx: Context) -> dict[str, Any
         if isinstance(values, dict):  # a language map
             for lang, texts in values.items():
                 values[lang] = texts[0] if len(texts) == 1 else _sorted(texts)
-        elif len(values) == 1 and not _is_set(key, ctx):
+        elif len(values) == 1:
             node[key] = values[0]
         else:
             node[key] = _sorted(values)
     node[_ID] = jid
     return node
-
-
-def _is_set(key: str, ctx: Context) -> bool:
-    term = ctx.terms.get(key)
-    return term is not None and term.container == _SET
 
 
 def _literal(o: Literal, datatype: str | None, ctx: Context) -> object:

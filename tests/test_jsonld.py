@@ -163,6 +163,10 @@ def test_every_value_of_a_key_is_kept_where_rdflib_may_drop_a_falsy_one() -> Non
 def test_a_context_feature_the_writer_does_not_know_is_refused() -> None:
     with pytest.raises(ExportError, match="term 'items' has @container '@list'"):
         Context({"items": {"@id": "https://example.org/items", "@container": "@list"}})
+    with pytest.raises(ExportError, match="term 'tags' has @container '@set'"):
+        Context({"tags": {"@id": "https://example.org/tags", "@container": "@set"}})
+    with pytest.raises(ExportError, match="term 'kind' has @type '@vocab'"):
+        Context({"kind": {"@id": "https://example.org/kind", "@type": "@vocab"}})
     with pytest.raises(ExportError, match="'@vocab' is not supported"):
         Context({"@vocab": "https://example.org/"})
 
@@ -194,9 +198,22 @@ LITERALS = st.one_of(
               st.sampled_from(["en", "zh", "en-GB", "zh-Hans", "fr"])),
     st.builds(lambda text, dt: Literal(text, datatype=dt), LEXICAL, st.sampled_from(DATATYPES)),
 )
-PREDICATES = st.one_of(st.sampled_from(TERM_IRIS).map(URIRef), st.just(RDF.type), IRIS)
-SUBJECTS = st.builds(lambda ns, local: URIRef(ns + local), st.sampled_from(NAMESPACES), LOCAL)
-TRIPLES = st.lists(st.tuples(SUBJECTS, PREDICATES, st.one_of(IRIS, LITERALS)), min_size=1, max_size=30)
+# Terms whose values are literals: their coercions and language maps meet the drawn datatypes and languages.
+LITERAL_TERM_IRIS = sorted(_expand(v["@id"]) for v in CONTEXT.values()
+                           if isinstance(v, dict) and v.get("@type") != "@id")
+PREDICATES = st.one_of(st.sampled_from(TERM_IRIS).map(URIRef), st.sampled_from(LITERAL_TERM_IRIS).map(URIRef),
+                       st.just(RDF.type), IRIS)
+SUBJECTS = st.one_of(st.builds(lambda ns, local: URIRef(ns + local), st.sampled_from(NAMESPACES), LOCAL),
+                     st.sampled_from(TERM_IRIS).map(URIRef))
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> list[Triple]:
+    """A few subjects and predicates, so that keys get several values (lists, language maps)."""
+    subjects = draw(st.lists(SUBJECTS, min_size=1, max_size=3))
+    predicates = draw(st.lists(PREDICATES, min_size=1, max_size=4))
+    return draw(st.lists(st.tuples(st.sampled_from(subjects), st.sampled_from(predicates),
+                                   st.one_of(IRIS, LITERALS)), min_size=1, max_size=30))
 
 
 def _falsy_among_several(blocks: dict[str, tuple[str, str]]) -> bool:
@@ -211,7 +228,7 @@ def _falsy_among_several(blocks: dict[str, tuple[str, str]]) -> bool:
 
 @pytest.mark.filterwarnings("ignore:Parsing weird boolean")  # rdflib on an ill-typed xsd:boolean, drawn on purpose
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(TRIPLES)
+@given(graphs())
 def test_random_subjects_render_as_rdflib_renders_them(triples: list[Triple]) -> None:
     assume(not _falsy_among_several(jsonld_blocks(triples)))  # the one difference by intent (test above)
     _assert_same_nodes(triples)
