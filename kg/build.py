@@ -71,10 +71,11 @@ class KnowledgeGraph:
         """
         if engine not in ("sparql", "pyshacl"):
             raise KgError(f"unknown validation engine '{engine}': use sparql or pyshacl")
+        loaded = self.corpus.findings  # what reading and mapping found: a second call adds nothing twice
         if engine == "pyshacl":
-            report = validate(self.corpus, self.mapped, self.minter, self.findings)
+            report = validate(self.corpus, self.mapped, self.minter, loaded)
         else:
-            report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
+            report = validate_fast(self.corpus, self.mapped, self.minter, loaded)
         self.findings = report.findings
         return report
 
