@@ -4,9 +4,10 @@ Every build runs here: ``build`` with the cache keeps the store as one
 SQLite file under the output folder; ``--no-cache`` runs the same code on
 an empty store private to the build, so a cold build is the same path as a
 warm one; ``kg.load`` runs it too, on a private store, collecting the graph
-instead of rendering it and leaving the SHACL checks to its caller. Per-record checks run a chunk of policies at a time and blocks
-are rendered a chunk of subjects at a time into the store; the dumps are
-streamed (or spliced, byte ranges of the previous files) from the store.
+instead of rendering it and leaving the SHACL checks to its caller.
+Per-record checks run a chunk of policies at a time and blocks are rendered
+a chunk of subjects at a time into the store; the dumps are streamed (or
+spliced, byte ranges of the previous files) from the store.
 
 The store keeps, per record
 file, its content hash and parsed record; per policy, its findings, the
