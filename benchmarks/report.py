@@ -27,7 +27,7 @@ def main() -> None:
                 cell += f" (naive {'≥' if capped else ''}{naive:.1f})"
             cells.append(cell)
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print("| **end to end** (load+map+validate+export) | " + " | ".join(
+    print("| **end to end** (load+validate+export) | " + " | ".join(
         f"**{r['total']:.2f}**" + (f" (naive {r['naive']['total']:.1f}; ratio {r['ratio']}×)" if r.get("naive") else "")
         for r in runs) + " |")
     print("| triples | " + " | ".join(f"{r['triples']:,}" for r in runs) + " |")

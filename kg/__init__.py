@@ -24,7 +24,7 @@ _EXPORTS = {
     "KnowledgeGraph": "kg.build", "build": "kg.build", "load": "kg.build",
     "DataError": "kg.errors", "Finding": "kg.errors", "KgError": "kg.errors", "RecordError": "kg.errors",
     "Severity": "kg.errors", "FORMATS": "kg.export", "serialize": "kg.export", "Minter": "kg.iris",
-    "map_corpus": "kg.mapping", "records_from_triples": "kg.mapping", "Corpus": "kg.records",
+    "records_from_triples": "kg.mapping", "Corpus": "kg.records",
     "Record": "kg.records", "load_corpus": "kg.records",
 }
 
@@ -70,7 +70,6 @@ __all__ = [
     "build",
     "load",
     "load_corpus",
-    "map_corpus",
     "records_from_triples",
     "serialize",
 ]

@@ -19,14 +19,14 @@ from kg.errors import DataError, Finding, KgError, severity_counts
 from kg.export import SUFFIX, write_atomic
 from kg.incremental import CACHE_FILE, Built, CacheCorrupt, IncrementalBuild, healed_notice, summary
 from kg.iris import Minter
-from kg.mapping import Mapped, Triple, map_corpus
+from kg.mapping import Mapped, Triple
 from kg.namespaces import DEFAULT_BASE
 from kg.outputs import OutputSet, locked
 from kg.readers import write_store
-from kg.records import Corpus, content_root, load_corpus
+from kg.records import Corpus
 from kg.resources import ontology_file
 from kg.sparql import GraphSource, to_graph
-from kg.validation import Report, finding_order, validate, validate_fast
+from kg.validation import Report, validate, validate_fast
 from kg.vocab import vocabularies
 
 BUILD_FORMATS = ("ttl", "nt", "jsonld")
@@ -71,10 +71,11 @@ class KnowledgeGraph:
         """
         if engine not in ("sparql", "pyshacl"):
             raise KgError(f"unknown validation engine '{engine}': use sparql or pyshacl")
+        loaded = self.corpus.findings  # what reading and mapping found: a second call adds nothing twice
         if engine == "pyshacl":
-            report = validate(self.corpus, self.mapped, self.minter, self.findings)
+            report = validate(self.corpus, self.mapped, self.minter, loaded)
         else:
-            report = validate_fast(self.corpus, self.mapped, self.minter, self.findings)
+            report = validate_fast(self.corpus, self.mapped, self.minter, loaded)
         self.findings = report.findings
         return report
 
@@ -96,17 +97,34 @@ class KnowledgeGraph:
 
 def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
          ) -> KnowledgeGraph:
-    """Read and map a corpus; every problem becomes a finding, none is raised."""
-    started = time.perf_counter()
-    corpus = load_corpus(Path(seeds), progress=progress)
-    mapped = map_corpus(corpus, Minter(base))
-    root = content_root(Path(seeds))
-    if root.facilities is not None or root.countries is not None:
-        from kg.landscape_build import add_landscape  # facilities and profiles: only for a content root
+    """Read and map a corpus through the build's own pipeline, kept in memory; every problem becomes a
+    finding, none is raised.
 
-        add_landscape(root, corpus, mapped, Minter(base))
-    findings = sorted(corpus.findings + mapped.findings, key=finding_order)
-    return KnowledgeGraph(corpus, mapped, base, time.perf_counter() - started, findings)
+    The same unit pipeline as ``build`` on a private store, collecting the
+    graph instead of rendering it: the triples are those the dumps hold. The
+    SHACL checks are left to :meth:`KnowledgeGraph.validate`, which keeps
+    their results (a SHACL report needs them) and can run pySHACL instead.
+    """
+    started = time.perf_counter()
+    run = IncrementalBuild(Path(seeds), None, base, persist=False, collect=True)
+    try:
+        built = run.run(progress)
+    finally:
+        run.rollback()
+    collected = run.collected
+    assert collected is not None  # a collecting run
+    landscape = collected.landscape
+    stated = [t for pid in sorted(collected.stated) for t in collected.stated[pid]]
+    if landscape is not None:
+        stated += landscape.stated
+    seen = set(stated)
+    derived = [t for subject in sorted(collected.subjects) for t in dict.fromkeys(collected.subjects[subject])
+               if t not in seen]
+    corpus = Corpus(root=run.root, records=collected.records, findings=built.findings, files=built.files,
+                    facilities=landscape.facilities if landscape else [],
+                    countries=landscape.countries if landscape else [])
+    return KnowledgeGraph(corpus, Mapped(stated, derived), base, time.perf_counter() - started,
+                          list(built.findings))
 
 
 def build(seeds: Path, out: Path, base: str = DEFAULT_BASE, allow_invalid: bool = False,

@@ -3,9 +3,11 @@
 Every build runs here: ``build`` with the cache keeps the store as one
 SQLite file under the output folder; ``--no-cache`` runs the same code on
 an empty store private to the build, so a cold build is the same path as a
-warm one. Per-record checks run a chunk of policies at a time and blocks
-are rendered a chunk of subjects at a time into the store; the dumps are
-streamed (or spliced, byte ranges of the previous files) from the store.
+warm one; ``kg.load`` runs it too, on a private store, collecting the graph
+instead of rendering it and leaving the SHACL checks to its caller.
+Per-record checks run a chunk of policies at a time and blocks are rendered
+a chunk of subjects at a time into the store; the dumps are streamed (or
+spliced, byte ranges of the previous files) from the store.
 
 The store keeps, per record
 file, its content hash and parsed record; per policy, its findings, the
@@ -159,6 +161,16 @@ def summary(findings: list[Finding], *, records: int, files: int, policies: int,
 
 
 @dataclass
+class Collected:
+    """What a collecting run (kg.load) keeps in place of rendered blocks and findings of the checks."""
+
+    subjects: dict[str, list[Triple]] = field(default_factory=dict)  # subject -> its triples, as rendered
+    stated: dict[str, list[Triple]] = field(default_factory=dict)  # policy id -> what its records state
+    records: list[Record] = field(default_factory=list)  # the records built, sorted by (id, language)
+    landscape: Landscape | None = None  # a content root's facilities and profiles
+
+
+@dataclass
 class _File:
     rel: str
     path: str
@@ -267,13 +279,13 @@ class IncrementalBuild:
     without the cache is a cold build on an empty store.
     """
 
-    def __init__(self, seeds: Path, out: Path, base: str, persist: bool = True):
+    def __init__(self, seeds: Path, out: Path | None, base: str, persist: bool = True, collect: bool = False):
         self.content = content_root(check_root(seeds))
         self.root = self.content.policies
         self.minter = Minter(base)
         self.prefix = self.minter.base + "policy/"
-        self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base)) if persist \
-            else Cache(None, "memory")
+        self.cache = Cache(Path(out) / CACHE_FILE, cache_key(self.root, self.minter.base)) \
+            if persist and out is not None else Cache(None, "memory")
         self.db = self.cache.db
         self.changed = False
         self.folder_findings: list[Finding] = []
@@ -283,6 +295,9 @@ class IncrementalBuild:
         self._old_layouts: dict[str, _Layout] | None = None
         self._layouts: dict[str, _Layout] = {}
         self._laid_out = False  # a first _render of this run has moved the layouts on from the files on disk
+        # ``collect`` (kg.load): keep the graph in memory instead of rendering it, and leave the checks to
+        # the caller (validate() needs the SHACL results, and may ask for pySHACL).
+        self.collected: Collected | None = Collected() if collect else None
 
     # --- the steps -------------------------------------------------------------------------------
 
@@ -312,7 +327,10 @@ class IncrementalBuild:
         if self.cache.damaged:
             findings.append(healed_notice(self.cache.path, self.cache.damaged))
         findings.sort(key=finding_order)
-        triples = self.db.execute("SELECT COALESCE(SUM(n), 0) FROM blocks").fetchone()[0]
+        triples = self.db.execute("SELECT COALESCE(SUM(n), 0) FROM blocks").fetchone()[0] \
+            if self.collected is None else sum(len(set(ts)) for ts in self.collected.subjects.values())
+        if self.collected is not None:
+            self.collected.records = [self._records.record(f) for f in winners]
         return Built(findings=findings, records=len(winners), files=len(files) + landscape_files,
                      policies=len(members),
                      languages=sorted({f.lang or "" for f in winners}), triples=triples,
@@ -435,7 +453,9 @@ class IncrementalBuild:
     def _scan(self, progress: Progress | None) -> list[_File]:
         known = {rel: (stat, digest, pid, lang) for rel, stat, digest, pid, lang
                  in self.db.execute("SELECT rel, stat, hash, id, lang FROM files")}
-        paths, self.folder_findings = scan(self.root)
+        # a content root of facilities or profiles alone is not empty
+        paths, self.folder_findings = scan(self.root, require=self.content.facilities is None
+                                           and self.content.countries is None)
         files: list[_File] = []
         cut = len(os.fspath(self.root).rstrip(os.sep)) + 1
         for done, name in enumerate(paths, start=1):
@@ -499,9 +519,9 @@ class IncrementalBuild:
                 links_[pid] = "".join(line for line in globals_[pid].splitlines(keepends=True) if _is_link(line))
                 self.db.execute("DELETE FROM shared WHERE policy=?", (pid,))
                 by_subject: dict[str, list[str]] = {}
-                for (s, _, _), line in zip(policy.stated, _nt(policy.stated), strict=True):
-                    if not str(s).startswith(self.prefix):
-                        by_subject.setdefault(str(s), []).append(line)
+                outside = [t for t in policy.stated if not str(t[0]).startswith(self.prefix)]  # shared nodes
+                for (s, _, _), line in zip(outside, _nt(outside), strict=True):
+                    by_subject.setdefault(str(s), []).append(line)
                 says.update(((s, pid), "".join(dict.fromkeys(ls))) for s, ls in by_subject.items())
             self.db.executemany("INSERT INTO shared VALUES (?, ?, ?)", [(s, p, t) for (s, p), t in says.items()])
             for subject in sorted({s for key in said.keys() | says.keys() if said.get(key) != says.get(key)
@@ -564,6 +584,8 @@ class IncrementalBuild:
         if not records:
             return _Policy()
         stated, findings = map_policy(records, self.minter, vocabularies())
+        if self.collected is not None:
+            self.collected.stated[pid] = stated
         return _Policy(stated, findings, records)
 
     def _shared_lists(self, subjects: Iterable[str]) -> dict[str, str]:
@@ -578,6 +600,11 @@ class IncrementalBuild:
     def _render(self, triples: dict[str, list[Triple]], gone: set[str], cold: bool) -> None:
         """Render subjects into the store and move the dumps' layouts on; a run may call it twice (the
         policies, then the landscape), and splices against the files on disk once, with every dirty subject."""
+        if self.collected is not None:
+            self.collected.subjects.update(triples)
+            for subject in gone:
+                self.collected.subjects.pop(subject, None)
+            return
         now = set(triples) | gone
         self._dirty |= now
         dirty = json.dumps(sorted(now))
@@ -683,6 +710,8 @@ class IncrementalBuild:
         self.cache.put("landscape:facilities", _pack([_record_data(r) for r in landscape.facilities]))
         findings = [f.as_dict() for f in landscape.findings]
         self.cache.put("landscape", _pack([key, findings, landscape.files]))
+        if self.collected is not None:
+            self.collected.landscape = landscape
         shared = self._shared_lists(changed)
         rendered = {s: [*_parse(shared.get(s, "")), *_parse(texts.get(s, ""))] for s in sorted(changed)}
         gone = {s for s, ts in rendered.items() if not ts}
@@ -699,6 +728,11 @@ class IncrementalBuild:
         """What the policies state and derive, as N-Triples: the rendered blocks, less what the landscape
         added to a shared node (that node's policies' lines instead)."""
         parts: list[str] = []
+        if self.collected is not None:  # nothing rendered: the kept triples instead
+            for subject, triples in sorted(self.collected.subjects.items()):
+                parts.append(self._shared_lists({subject}).get(subject, "") if subject in landscape
+                             else "".join(_nt(triples)))
+            return "".join(parts).encode("utf-8")
         for subject, text in self.db.execute("SELECT subject, nt FROM texts ORDER BY subject"):
             if subject in landscape:
                 text = self._shared_lists({subject}).get(subject, "")
@@ -715,6 +749,10 @@ class IncrementalBuild:
         """Per-record checks for the re-mapped policies, a chunk of policies at a time (memory is bounded
         by the chunk); the cross-record and shared-node checks run once over the corpus, in _global_findings."""
         pids = sorted(mapped)
+        if self.collected is not None:  # the mapping's own findings; the checks are the caller's
+            self.db.executemany("UPDATE policies SET findings=? WHERE id=?",
+                                [(_pack([f.as_dict() for f in mapped[pid].findings]), pid) for pid in pids])
+            return
         for at in range(0, len(pids), VALIDATE_CHUNK):
             chunk = {pid: mapped[pid] for pid in pids[at:at + VALIDATE_CHUNK]}
             stated = [t for policy in chunk.values() for t in policy.stated]
@@ -738,6 +776,8 @@ class IncrementalBuild:
 
     def _global_findings(self, cold: bool) -> tuple[list[Finding], bool]:
         """The cross-record and shared-node findings: cached, or run again on the global triples."""
+        if self.collected is not None:
+            return [], False
         digest = self._global_digest()
         cached = self.cache.get("global")
         if cached is not None:

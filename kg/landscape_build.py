@@ -22,7 +22,7 @@ from kg.geo import outside_triples, unchecked
 from kg.iris import Minter
 from kg.landscape import Deriver, link_triples, profile_findings, scopes
 from kg.lineage import Lineage
-from kg.mapping import Mapped, Triple
+from kg.mapping import Triple
 from kg.records import ContentRoot, Corpus, Record
 from kg.vocab import vocabularies
 
@@ -65,15 +65,4 @@ def map_landscape(root: ContentRoot, policies: Iterable[Triple] | bytes, minter:
                      facilities=corpus.facilities, countries=corpus.countries, files=corpus.files)
 
 
-def add_landscape(root: ContentRoot, corpus: Corpus, mapped: Mapped, minter: Minter) -> None:
-    """Read facilities and profiles into ``corpus``; their triples, links and findings into ``mapped``
-    (what ``kg.load`` adds for a content root)."""
-    landscape = map_landscape(root, itertools.chain(mapped.stated, mapped.derived), minter)
-    corpus.facilities, corpus.countries = landscape.facilities, landscape.countries
-    corpus.files += landscape.files
-    mapped.stated.extend(landscape.stated)
-    mapped.derived.extend(landscape.derived)
-    mapped.findings.extend(landscape.findings)
-
-
-__all__ = ["Landscape", "add_landscape", "map_landscape"]
+__all__ = ["Landscape", "map_landscape"]

@@ -23,7 +23,7 @@ from kg.errors import Finding, Severity
 from kg.iris import Minter
 from kg.jurisdictions import resolve
 from kg.namespaces import CCUS, DCTERMS, DIMENSION, EU_COUNTRY, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
-from kg.records import DEFAULT_LANG, DIMENSIONS, GROUPS, RELATIONS, Corpus, Kind, Record, dotted_set, field_line, ids
+from kg.records import DEFAULT_LANG, DIMENSIONS, GROUPS, RELATIONS, Kind, Record, dotted_set, field_line, ids
 from kg.records import SCHEMA as FIELDS
 from kg.vocab import Vocabularies, vocabularies
 
@@ -72,7 +72,7 @@ LINK_LISTS: dict[str, URIRef] = {
     "evolution.consolidatedFrom": CCUS.consolidatedFrom,
     **{f"evolution.{name}": CCUS[name] for pair in RELATIONS.items() for name in pair},
 }
-# Each lineage link and its inverse, both ways: the one table every build path derives inverses from.
+# Each lineage link and its inverse, both ways: the one table the build derives inverses from.
 INVERSES: dict[URIRef, URIRef] = {
     CCUS.supersedes: CCUS.supersededBy,
     **{CCUS[forward]: CCUS[backward] for forward, backward in RELATIONS.items()},
@@ -101,25 +101,6 @@ class Mapped:
     def triples(self) -> list[Triple]:
         """Everything an export writes: stated, inverse lineage and patches."""
         return self.stated + self.derived
-
-
-def map_corpus(corpus: Corpus, minter: Minter | None = None,
-               vocab: Vocabularies | None = None) -> Mapped:
-    """Map every record of a corpus; merge language versions of one id."""
-    minter = minter or Minter()
-    vocab = vocab or vocabularies()
-    out = Mapped()
-    policies = corpus.policies()
-    for records in policies.values():
-        triples, findings = map_policy(records, minter, vocab)
-        out.stated.extend(triples)
-        out.findings.extend(findings)
-    out.derived.extend(inverse_lineage(out.stated, minter))
-    index = Index(out.stated + out.derived)
-    for records in policies.values():
-        for record in records:
-            out.derived.extend(patch_triples(record, index, minter, vocab))
-    return out
 
 
 def map_policy(records: Sequence[Record], minter: Minter,
@@ -187,13 +168,6 @@ def _cluster_alignment(records: Sequence[Record]) -> list[Finding]:
             message=(f"{path} names {have} cluster(s) but {other} {path} names {want}: the two lists "
                      f"cannot be paired, so these names become cluster nodes of their own")))
     return found
-
-
-def inverse_lineage(stated: Iterable[Triple], minter: Minter) -> list[Triple]:
-    """Every lineage link of :data:`INVERSES` stated the other way too, between known policies."""
-    triples = [t for t in stated if t[1] in INVERSES or (t[1] == RDF.type and t[2] == CCUS.Policy)]
-    policies = {s for s, p, o in triples if p == RDF.type}
-    return inverse_links(triples, policies, INVERSES)
 
 
 H = TypeVar("H", bound=Hashable)
@@ -664,10 +638,8 @@ __all__ = [
     "apply",
     "cluster_iris",
     "diff",
-    "inverse_lineage",
     "inverse_links",
     "is_field_path",
-    "map_corpus",
     "map_policy",
     "partial_date_type",
     "records_from_triples",

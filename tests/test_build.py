@@ -136,3 +136,33 @@ def test_the_library_leaves_the_cycle_collector_to_its_caller(tmp_path: Path,
     assert (code, switched, gc.isenabled()) == (0, ["disable"], True)
     for name in ("ccus-kg.ttl", "ccus-kg.nt", "ccus-kg.jsonld"):  # the same bytes either way
         assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "lib" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", ["seeds", "hub-like"])
+def test_load_runs_the_build_pipeline_and_holds_what_build_writes(name: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """kg.load is the build's pipeline kept in memory: the graph it holds is the N-Triples dump line for
+    line, its findings once validated are the build's, and nothing else maps the corpus."""
+    from kg import incremental
+    from kg.build import build, load
+    from kg.export import nt_lines
+
+    from .fixtures_hub import HUB_LIKE
+
+    root = SEEDS if name == "seeds" else HUB_LIKE
+    built = build(root, tmp_path / "out", allow_invalid=True)
+    mapped: list[str] = []
+    original = incremental.IncrementalBuild._map
+
+    def counting(self: incremental.IncrementalBuild, pid: str) -> object:
+        mapped.append(pid)
+        return original(self, pid)
+
+    monkeypatch.setattr(incremental.IncrementalBuild, "_map", counting)
+    kg = load(root)
+    dump = (tmp_path / "out" / "ccus-kg.nt").read_text(encoding="utf-8").splitlines()
+    assert sorted(set(nt_lines(kg.triples))) == sorted(dump)
+    assert sorted(mapped) == sorted(kg.corpus.policies())  # each policy mapped once, by the pipeline
+    assert [f.as_dict() for f in kg.validate().findings] == [f.as_dict() for f in built.findings]
+    assert [f.as_dict() for f in kg.validate().findings] == [f.as_dict() for f in built.findings]  # not doubled
+    assert kg.summary()["triples"] == built.triples == len(dump)

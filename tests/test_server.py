@@ -456,6 +456,7 @@ def test_serve_answers_from_a_current_build_without_mapping_and_as_the_mapped_co
     from kg.server import from_build
 
     pipeline, mapping = importlib.import_module("kg.build"), importlib.import_module("kg.mapping")
+    incremental = importlib.import_module("kg.incremental")
 
     root = lineage_corpus(tmp_path / "seeds")
     out = tmp_path / "build"
@@ -467,8 +468,8 @@ def test_serve_answers_from_a_current_build_without_mapping_and_as_the_mapped_co
         raise AssertionError("the corpus was loaded or mapped again")
 
     monkeypatch.setattr(pipeline, "load", mapped)
-    monkeypatch.setattr(mapping, "map_corpus", mapped)
-    monkeypatch.setattr(pipeline, "map_corpus", mapped)
+    monkeypatch.setattr(mapping, "map_policy", mapped)
+    monkeypatch.setattr(incremental, "map_policy", mapped)
     served = App(from_build(root, out), workers=1)
     try:
         for target in SERVED:
