@@ -168,9 +168,10 @@ def load_store(data: Path, folder: Path) -> None:
     from kg.export import ntriples
     from kg.vocab import vocabularies
 
-    schemes = ntriples(vocabularies().graph).encode("utf-8")
     store = ox.Store(str(folder))
-    store.bulk_load(Path(data).read_bytes() + schemes, ox.RdfFormat.N_TRIPLES)
+    # From the file itself: Oxigraph streams it, so no copy of the dump is held in Python.
+    store.bulk_load(path=os.fspath(data), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(ntriples(vocabularies().graph).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store  # closes RocksDB before the folder is renamed or opened elsewhere
 
