@@ -109,7 +109,7 @@ def test_validating_in_chunks_gives_the_same_findings(tmp_path: Path, monkeypatc
     from kg.build import build
 
     whole = build(FIXTURES / "records", tmp_path / "whole", allow_invalid=True, cache=False)
-    monkeypatch.setattr(kg.incremental, "VALIDATE_CHUNK", 2)
+    monkeypatch.setattr(kg.incremental, "POLICY_CHUNK", 2)
     chunked = build(FIXTURES / "records", tmp_path / "chunked", allow_invalid=True, cache=False)
     assert sum(f.severity.value == "violation" for f in whole.findings) == 14
     assert [f.as_dict() for f in chunked.findings] == [f.as_dict() for f in whole.findings]
