@@ -158,7 +158,7 @@ def summary(findings: list[Finding], *, records: int, files: int, policies: int,
             "info": counts["info"], "seconds": round(seconds, 3)}
 
 
-@dataclass
+@dataclass(slots=True)
 class _File:
     rel: str
     path: str
@@ -661,13 +661,10 @@ class IncrementalBuild:
         """Each dump's order of subjects and block sizes: the map the next build splices by."""
         stored = {fmt: self.cache.get(f"layout:{fmt}") for fmt in _DUMPS}
         self._layouts = {}
-        if cold or any(blob is None for blob in stored.values()):
-            rows = self.db.execute(f"SELECT {_LAYOUT_ROW} FROM blocks").fetchall()
+        if cold or any(blob is None for blob in stored.values()):  # from every block; nothing to splice against
             self._old_layouts = None
             for fmt, dump in _DUMPS.items():
-                entries = sorted(map(dump.entry, rows))
-                self._layouts[fmt] = _Layout([e[0] for e in entries], [e[1] for e in entries],
-                                             array.array("q", (e[2] for e in entries)))
+                self.cache.put(f"layout:{fmt}", _layout_blob(self.db, fmt, dump))
         else:
             current = {fmt: _Layout.load(fmt, blob) for fmt, blob in stored.items()}  # type: ignore[arg-type]
             if not self._laid_out:  # what the files on disk are: the map this run splices by
@@ -794,17 +791,16 @@ class IncrementalBuild:
             keys = dict(self.db.execute("SELECT id, key FROM policies"))
             if known == digest and used == {p: keys.get(p) for p in used}:
                 return findings, cold
-        lines = dict.fromkeys((self._global_input() + str(self.cache.get("landscape:checked") or ""))
-                              .splitlines(keepends=True))  # shared nodes: said by many
-        text = "".join(lines)
+        text = b"".join(line.encode("utf-8") for line in self._global_lines())
         self._records.used.clear()  # from here on: the records the findings point into
 
         def listed() -> Iterator[Triple]:  # read only if a finding sits on a shared node
-            yield from _parse("".join(line for line in lines if _is_listing(line)))
+            yield from _parse("".join(line for line in self._global_lines() if _is_listing(line)))
 
         locator = Locator(self._records, listed(), self.minter, self._facility_records())
-        global_ = check_results([], locator, self.minter, nt=text.encode("utf-8"), only=self._decidable,
+        global_ = check_results([], locator, self.minter, nt=text, only=self._decidable,
                                 keep=lambda cross, focus: cross or self.minter.owner_id(str(focus)) is None)
+        del text
         findings = [r.finding for r in unique_results(global_)]
         self._store_global(digest, findings, set(self._records.used))
         return findings, True
@@ -821,8 +817,24 @@ class IncrementalBuild:
             self._shared_classes = {row["c"].value for row in solutions}
         return bool(self._shared_classes.intersection(check.classes))
 
-    def _global_input(self) -> str:
-        return "".join(t for (t,) in self.db.execute("SELECT global FROM policies ORDER BY id"))
+    def _global_lines(self) -> Iterator[str]:
+        """The cross-record checks' input: every policy's global lines, then the landscape's, each line once,
+        streamed from the store. A line on a policy's node is one policy's own and is said once by it (a
+        policy states only its own nodes, the landscape none of them): only the other lines, on shared
+        nodes said of by many, are remembered to be passed once."""
+        seen: set[str] = set()
+        policy = "<" + self.prefix
+        for (text,) in self.db.execute("SELECT global FROM policies ORDER BY id"):
+            for line in text.splitlines(keepends=True):
+                if line.startswith(policy):
+                    yield line
+                elif line not in seen:
+                    seen.add(line)
+                    yield line
+        for line in str(self.cache.get("landscape:checked") or "").splitlines(keepends=True):
+            if line not in seen:
+                seen.add(line)
+                yield line
 
     def _global_digest(self) -> str:
         """A digest of every policy's global triples (from their own digests, so no text is read)."""
@@ -954,6 +966,21 @@ class _Layout:
         else:
             keys = subjects if fmt == "ttl" else [nt_order(s) for s in subjects]
         return cls(list(keys), subjects, sizes)
+
+
+def _layout_blob(db: sqlite3.Connection, fmt: str, dump: _Dump) -> bytes:
+    """A dump's layout made from every block, ordered by SQLite, one dump at a time: what
+    ``_Layout(...).dump(fmt)`` gives, without the corpus's subjects held three times over."""
+    subjects: list[str] = []
+    keys: list[str] = []
+    sizes = array.array("q")
+    for key, subject, size in db.execute(
+            f"SELECT {dump.key}, subject, {dump.column}_n FROM blocks ORDER BY {dump.key}, subject"):
+        subjects.append(subject)
+        sizes.append(size)
+        if fmt == "jsonld":
+            keys.append(key)
+    return _Layout(keys, subjects, sizes).dump(fmt)
 
 
 def _next(positions: list[int], start: int, end: int) -> int:
