@@ -3,9 +3,13 @@
 Every build runs here: ``build`` with the cache keeps the store as one
 SQLite file under the output folder; ``--no-cache`` runs the same code on
 an empty store private to the build, so a cold build is the same path as a
-warm one. Per-record checks run a chunk of policies at a time and blocks
-are rendered a chunk of subjects at a time into the store; the dumps are
-streamed (or spliced, byte ranges of the previous files) from the store.
+warm one. Memory is bounded by a chunk of policies and the store, not the
+corpus: a first pass maps each chunk and keeps only text in the store (the
+global triples, lineage links and shared-node lines the corpus stage
+reads); once the inverse links are known, a second pass maps each chunk
+again, patches, checks and renders it into the store, and drops it. The
+dumps are streamed (or spliced, byte ranges of the previous files) from the
+store.
 
 The store keeps, per record
 file, its content hash and parsed record; per policy, its findings, the
