@@ -114,7 +114,7 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
     collected = run.collected
     assert collected is not None  # a collecting run
     landscape = collected.landscape
-    stated = [t for pid in sorted(collected.stated) for t in collected.stated[pid]]
+    stated = [t for pid in sorted(collected.policies) for t in collected.policies[pid].stated]
     if landscape is not None:
         stated += landscape.stated
     seen = set(stated)

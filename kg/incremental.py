@@ -3,11 +3,14 @@
 Every build runs here: ``build`` with the cache keeps the store as one
 SQLite file under the output folder; ``--no-cache`` runs the same code on
 an empty store private to the build, so a cold build is the same path as a
-warm one; ``kg.load`` runs it too, on a private store, collecting the graph
-instead of rendering it and leaving the SHACL checks to its caller.
-Per-record checks run a chunk of policies at a time and blocks are rendered
-a chunk of subjects at a time into the store; the dumps are streamed (or
-spliced, byte ranges of the previous files) from the store.
+warm one (``kg.load`` runs it too, on a private store, collecting the graph
+instead of rendering it and leaving the SHACL checks to its caller). Memory
+is bounded by a chunk of policies and the store, not the corpus: a first
+pass maps each chunk and keeps only text in the store (the global triples,
+lineage links and shared-node lines the corpus stage reads); once the
+inverse links are known, a second pass maps each chunk again, patches,
+checks and renders it into the store, and drops it. The dumps are streamed
+(or spliced, byte ranges of the previous files) from the store.
 
 The store keeps, per record
 file, its content hash and parsed record; per policy, its findings, the
@@ -103,8 +106,8 @@ from kg.validation import (
 from kg.vocab import vocabularies
 
 CACHE_FILE = Path(".cache") / "build.sqlite"
+POLICY_CHUNK = 2_000  # policies mapped, patched, checked and rendered at a time (memory is bounded by it)
 RENDER_CHUNK = 5_000  # subjects rendered at a time
-VALIDATE_CHUNK = 2_000  # policies validated at a time
 FORMAT = "6"  # bump when the cache's tables or their meaning change
 _INVERSE = {str(p): str(q) for p, q in INVERSES.items()}  # kg.mapping's table, as N-Triples text
 _TYPE, _POLICY = str(RDF.type), str(CCUS.Policy)
@@ -165,12 +168,12 @@ class Collected:
     """What a collecting run (kg.load) keeps in place of rendered blocks and findings of the checks."""
 
     subjects: dict[str, list[Triple]] = field(default_factory=dict)  # subject -> its triples, as rendered
-    stated: dict[str, list[Triple]] = field(default_factory=dict)  # policy id -> what its records state
+    policies: dict[str, _Policy] = field(default_factory=dict)  # policy id -> what its records state
     records: list[Record] = field(default_factory=list)  # the records built, sorted by (id, language)
     landscape: Landscape | None = None  # a content root's facilities and profiles
 
 
-@dataclass
+@dataclass(slots=True)
 class _File:
     rel: str
     path: str
@@ -178,7 +181,6 @@ class _File:
     hash: str
     id: str | None
     lang: str | None
-    record: Record | None = None  # loaded in this run (changed files only)
     findings: list[Finding] | None = None
 
 
@@ -294,7 +296,10 @@ class IncrementalBuild:
         self._dirty: set[str] = set()
         self._old_layouts: dict[str, _Layout] | None = None
         self._layouts: dict[str, _Layout] = {}
-        self._laid_out = False  # a first _render of this run has moved the layouts on from the files on disk
+        self._laid_out = False  # a first stage of this run has moved the layouts on from the files on disk
+        self._cold = False  # the store holds no policy yet: the layouts are made from every block
+        self._pending: set[str] = set()  # subjects emitted in this stage (not tracked when cold)
+        self._old_rows: list[Any] = []  # their blocks' rows before this stage
         # ``collect`` (kg.load): keep the graph in memory instead of rendering it, and leave the checks to
         # the caller (validate() needs the SHACL results, and may ask for pySHACL).
         self.collected: Collected | None = Collected() if collect else None
@@ -313,10 +318,10 @@ class IncrementalBuild:
         keys = {pid: _policy_key(fs) for pid, fs in members.items()}
         old_keys = dict(self.db.execute("SELECT id, key FROM policies"))
         dirty = {pid for pid in keys.keys() | old_keys.keys() if keys.get(pid) != old_keys.get(pid)}
-        cold = not old_keys
+        cold = self._cold = not old_keys
         self.changed = bool(dirty)
         self._records = _Records(self.db, members)
-        remapped = self._update(dirty, keys, cold) if dirty else {}
+        remapped = self._update(dirty, keys) if dirty else 0
         landscape_findings, landscape_files = self._landscape(keys, cold)
         global_findings, rerun = self._global_findings(cold)
         findings = [f for file in files for f in (file.findings or ())] + self.folder_findings + landscape_findings
@@ -334,7 +339,7 @@ class IncrementalBuild:
         return Built(findings=findings, records=len(winners), files=len(files) + landscape_files,
                      policies=len(members),
                      languages=sorted({f.lang or "" for f in winners}), triples=triples,
-                     remapped=len(remapped), revalidated_globally=rerun)
+                     remapped=remapped, revalidated_globally=rerun)
 
     def write(self, paths: dict[str, Path], into: dict[str, Path] | None = None) -> None:
         """Write the dumps (format -> path) into ``into`` (default: over ``paths``): spliced from the files at
@@ -478,8 +483,8 @@ class IncrementalBuild:
                 files.append(_File(rel, name, stat, old[1], old[2], old[3]))
                 continue
             record, found = load_record(Path(name), self.root)
-            file = _File(rel, name, stat, digest, record.id if record else None,
-                         record.lang if record else None, record, found)
+            file = _File(rel, name, stat, digest, record.id if record else None,  # the record is in the store
+                         record.lang if record else None, found)
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (rel, stat, digest, file.id, file.lang,
                              _pack(_record_data(record)) if record else None,
@@ -495,98 +500,132 @@ class IncrementalBuild:
 
     # --- mapping, patches, blocks ----------------------------------------------------------------
 
-    def _update(self, dirty: set[str], keys: dict[str, str], cold: bool) -> dict[str, _Policy]:
-        links_ = dict(self.db.execute("SELECT id, links FROM policies"))
-        globals_: dict[str, str] = {}
+    def _update(self, dirty: set[str], keys: dict[str, str]) -> int:
+        """Bring the dirty policies, and those they reach, up to date in the store; returns how many were
+        mapped. Two passes, a chunk of policies at a time, so memory is bounded by the chunk and the store:
+
+        1. map each policy and keep, as text in the store, what the corpus stage reads (its global
+           triples, lineage links and lines on shared nodes); its terms are dropped. Rounds follow
+           until no policy is reached any more through inverse links or shared nodes.
+        2. with the inverse links known, map each chunk again (mapping is deterministic), patch, run
+           its per-record checks and render its subjects into the store (:meth:`_emit`).
+        """
         old_inverse = set(str(self.cache.get("inverse") or "").splitlines(keepends=True))
-        mapped: dict[str, _Policy] = {}
+        done: set[str] = set()
         touched_shared: set[str] = set()
         old_subjects: set[str] = set()
         todo = set(dirty)
         while todo:  # a second round takes the policies the first one reached through links or shared nodes
             reached: set[str] = set()
-            said: dict[tuple[str, str], str] = {}  # (shared subject, policy) -> what it said before this run
-            for pid in todo:
-                said.update(((subject, pid), text) for subject, text in self.db.execute(
-                    "SELECT subject, nt FROM shared WHERE policy=?", (pid,)))
-            says: dict[tuple[str, str], str] = {}
-            for pid in sorted(todo):
-                row = self.db.execute("SELECT subjects FROM policies WHERE id=?", (pid,)).fetchone()
-                if row is not None and row[0]:
-                    old_subjects.update(row[0].split("\n"))
-                mapped[pid] = policy = self._map(pid)
-                globals_[pid] = "".join(_nt(global_triples(policy.stated, self.minter)))
-                links_[pid] = "".join(line for line in globals_[pid].splitlines(keepends=True) if _is_link(line))
-                self.db.execute("DELETE FROM shared WHERE policy=?", (pid,))
-                by_subject: dict[str, list[str]] = {}
-                outside = [t for t in policy.stated if not str(t[0]).startswith(self.prefix)]  # shared nodes
-                for (s, _, _), line in zip(outside, _nt(outside), strict=True):
-                    by_subject.setdefault(str(s), []).append(line)
-                says.update(((s, pid), "".join(dict.fromkeys(ls))) for s, ls in by_subject.items())
-            self.db.executemany("INSERT INTO shared VALUES (?, ?, ?)", [(s, p, t) for (s, p), t in says.items()])
-            for subject in sorted({s for key in said.keys() | says.keys() if said.get(key) != says.get(key)
-                                   for s in key[:1]}):
+            said: dict[str, list[tuple[str, str]]] = {}  # shared subject -> (policy, what it said before this run)
+            changed: set[str] = set()  # shared subjects some policy of this round says otherwise now
+            order = sorted(todo)
+            for at in range(0, len(order), POLICY_CHUNK):
+                for pid in order[at:at + POLICY_CHUNK]:
+                    before = dict(self.db.execute("SELECT subject, nt FROM shared WHERE policy=?", (pid,)))
+                    row = self.db.execute("SELECT subjects FROM policies WHERE id=?", (pid,)).fetchone()
+                    if row is not None and row[0]:
+                        old_subjects.update(row[0].split("\n"))
+                    says = self._first_pass(pid, keys.get(pid))
+                    changed.update(s for s in before.keys() | says.keys() if before.get(s) != says.get(s))
+                    for subject, text in before.items():
+                        said.setdefault(subject, []).append((pid, text))
+                self._records.forget()
+            for subject in sorted(changed):
                 rows = self.db.execute("SELECT policy, nt FROM shared WHERE subject=?", (subject,)).fetchall()
-                others = [(p, t) for p, t in rows if p not in todo]
-                then = [*others, *((p, t) for (s, p), t in said.items() if s == subject)]
+                then = [*((p, t) for p, t in rows if p not in todo), *said.get(subject, ())]
                 if _distinct_lines(then) != _distinct_lines(rows):  # every policy naming it reads it differently now
                     reached.update(p for p, _ in [*rows, *then])
                     touched_shared.add(subject)
-            inverse = _inverse(links_[pid] for pid in keys.keys() & links_.keys())
+            inverse = _inverse(text for (text,) in self.db.execute("SELECT links FROM policies"))
             for line in inverse ^ old_inverse:
                 owner = self.minter.policy_id(line[1:line.index(">")])
                 if owner is not None:
                     reached.add(owner)
             old_inverse = inverse
-            todo = (reached & keys.keys()) - mapped.keys()
+            done |= todo
+            todo = (reached & keys.keys()) - done
         self.cache.put("inverse", "".join(sorted(old_inverse)))
-        shared_lists = self._shared_lists(touched_shared)
-        inverse_triples = _parse("".join(old_inverse))
-        inverse_by_owner: dict[str, list[Triple]] = {}
-        for triple in inverse_triples:
-            inverse_by_owner.setdefault(str(triple[0]), []).append(triple)
-        shared_triples = {s: _parse(text) for s, text in shared_lists.items()}
-        # Patches need the shared nodes a policy names as the whole corpus states them, in corpus order.
-        need = {str(o) for policy in mapped.values() for _, _, o in policy.stated
-                if isinstance(o, URIRef) and str(o) not in shared_triples and not str(o).startswith(self.prefix)}
-        shared_triples.update({s: _parse(t) for s, t in self._shared_lists(need).items()})
+        inverse_by_owner: dict[str, str] = {}  # policy IRI -> the inverse links on it, as N-Triples
+        for line in sorted(old_inverse):
+            iri = line[1:line.index(">")]
+            inverse_by_owner[iri] = inverse_by_owner.get(iri, "") + line
+        del old_inverse
+        shared = _SharedNodes(self)
+        pids = sorted(done & keys.keys())
+        for at in range(0, len(pids), POLICY_CHUNK):
+            chunk = {pid: self._map(pid) for pid in pids[at:at + POLICY_CHUNK]}
+            rendered = self._second_pass(chunk, inverse_by_owner, shared)
+            self._validate(chunk)
+            old_subjects.difference_update(rendered)
+            del chunk
+            self._emit(rendered)
+            del rendered
+            self._records.forget()
+        landscape = self._landscape_subjects(touched_shared)
+        lists = self._shared_lists(touched_shared)
+        self._emit({s: [*_parse(lists.get(s, "")), *_parse(landscape.get(s, ""))] for s in sorted(touched_shared)})
+        self._emit({s: [] for s in sorted(old_subjects - touched_shared)})  # render to nothing now
+        self._laid_out_now()
+        return len(done)
+
+    def _first_pass(self, pid: str, key: str | None) -> dict[str, str]:
+        """Map one policy and store what the corpus stage reads of it, as text: its global triples and
+        lineage links (in ``policies``; its subjects and findings come in the second pass) and what it says
+        of each shared node (in ``shared``). Returns the latter: shared subject -> its distinct lines."""
+        self.db.execute("DELETE FROM shared WHERE policy=?", (pid,))
+        if key is None:  # deleted since the last build
+            self.db.execute("DELETE FROM policies WHERE id=?", (pid,))
+            return {}
+        stated = self._map(pid).stated
+        global_ = "".join(_nt(global_triples(stated, self.minter)))
+        links = "".join(line for line in global_.splitlines(keepends=True) if _is_link(line))
+        on_shared = [t for t in stated if not str(t[0]).startswith(self.prefix)]
+        by_subject: dict[str, dict[str, None]] = {}
+        for (s, _, _), line in zip(on_shared, _nt(on_shared), strict=True):
+            by_subject.setdefault(str(s), {})[line] = None
+        says = {s: "".join(lines) for s, lines in by_subject.items()}
+        self.db.executemany("INSERT INTO shared VALUES (?, ?, ?)", [(s, pid, t) for s, t in says.items()])
+        self.db.execute("INSERT OR REPLACE INTO policies VALUES (?, ?, '', ?, ?, ?, x'')",
+                        (pid, key, global_, _digest(global_), links))
+        return says
+
+    def _second_pass(self, chunk: dict[str, _Policy], inverse: dict[str, str],
+                     shared: _SharedNodes) -> dict[str, list[Triple]]:
+        """The final triples of a chunk's subjects: stated, inverse links, round-trip patches; each
+        policy's subjects noted in the store (what a later build re-renders or removes)."""
         vocab = vocabularies()
         rendered: dict[str, list[Triple]] = {}
-        for pid in sorted(mapped):
-            policy = mapped[pid]
+        for pid, policy in chunk.items():
             own = [t for t in policy.stated if str(t[0]).startswith(self.prefix)]
-            iri = str(self.minter.policy(pid))
-            links = inverse_by_owner.get(iri, [])
-            names = {str(o) for _, _, o in policy.stated if isinstance(o, URIRef)}
-            index = Index([*own, *(t for s in sorted(names & shared_triples.keys()) for t in shared_triples[s]),
-                           *links])
+            links = _parse(inverse.get(str(self.minter.policy(pid)), ""))
+            names = {str(o) for _, _, o in policy.stated
+                     if isinstance(o, URIRef) and not str(o).startswith(self.prefix)}
+            # Patches need the shared nodes a policy names as the whole corpus states them, in corpus order.
+            index = Index([*own, *(t for s in sorted(names) for t in shared.triples(s)), *links])
             patches = [t for record in policy.records for t in patch_triples(record, index, self.minter, vocab)]
+            subjects: dict[str, None] = {}
             for triple in [*own, *links, *patches]:
-                rendered.setdefault(str(triple[0]), []).append(triple)
-            subjects = sorted({str(t[0]) for t in [*own, *links, *patches]})
-            if pid in keys:
-                self.db.execute("INSERT OR REPLACE INTO policies VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                (pid, keys[pid], "\n".join(subjects), globals_[pid], _digest(globals_[pid]),
-                                 links_[pid], b""))
-            else:
-                self.db.execute("DELETE FROM policies WHERE id=?", (pid,))
-                self.db.execute("DELETE FROM shared WHERE policy=?", (pid,))
-        landscape = self._landscape_subjects(touched_shared)
-        for subject in touched_shared:
-            before = shared_triples.get(subject) or _parse(self._shared_lists({subject}).get(subject, ""))
-            rendered[subject] = [*before, *_parse(landscape.get(subject, ""))]
-        self._validate(mapped)
-        self._render(rendered, (old_subjects | touched_shared) - rendered.keys(), cold)
-        return mapped
+                subject = str(triple[0])
+                if subject not in subjects:
+                    if self.minter.owner_id(subject) != pid:  # a block is one policy's: rendered with its chunk
+                        raise KgError(f"policy {pid} states {subject}, another's node: its block cannot be rendered")
+                    subjects[subject] = None
+                rendered.setdefault(subject, []).append(triple)
+            self.db.execute("UPDATE policies SET subjects=? WHERE id=?", ("\n".join(sorted(subjects)), pid))
+        return rendered
 
     def _map(self, pid: str) -> _Policy:
+        if self.collected is not None and pid in self.collected.policies:
+            return self.collected.policies[pid]  # kg.load holds the corpus anyway: each policy mapped once
         records = self._records.get(pid, [])
         if not records:
             return _Policy()
         stated, findings = map_policy(records, self.minter, vocabularies())
+        policy = _Policy(stated, findings, records)
         if self.collected is not None:
-            self.collected.stated[pid] = stated
-        return _Policy(stated, findings, records)
+            self.collected.policies[pid] = policy
+        return policy
 
     def _shared_lists(self, subjects: Iterable[str]) -> dict[str, str]:
         """Shared subject -> its distinct N-Triples lines, first said first, policies in id order."""
@@ -597,30 +636,51 @@ class IncrementalBuild:
                 out[subject] = text
         return out
 
-    def _render(self, triples: dict[str, list[Triple]], gone: set[str], cold: bool) -> None:
-        """Render subjects into the store and move the dumps' layouts on; a run may call it twice (the
-        policies, then the landscape), and splices against the files on disk once, with every dirty subject."""
-        if self.collected is not None:
-            self.collected.subjects.update(triples)
-            for subject in gone:
-                self.collected.subjects.pop(subject, None)
+    def _render(self, triples: dict[str, list[Triple]], gone: set[str]) -> None:
+        """Render subjects into the store (``gone``: those that render to nothing now) and move the dumps'
+        layouts on."""
+        self._emit({**triples, **{s: [] for s in sorted(gone - triples.keys())}})
+        self._laid_out_now()
+
+    def _emit(self, triples: dict[str, list[Triple]]) -> None:
+        """Render these subjects' final triples into the store, a chunk of subjects at a time (an empty list:
+        the subject renders to nothing now). Every block of a build is made here; a subject is emitted once
+        a stage, and :meth:`_laid_out_now` ends the stage."""
+        if self.collected is not None:  # kg.load: the triples kept, nothing rendered
+            for subject, kept in triples.items():
+                if kept:
+                    self.collected.subjects[subject] = kept
+                else:
+                    self.collected.subjects.pop(subject, None)
             return
-        now = set(triples) | gone
-        self._dirty |= now
-        dirty = json.dumps(sorted(now))
-        old_rows = [] if cold else self.db.execute(
-            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
-        gone_now = [(s,) for s in now if not triples.get(s)]  # subjects that render to nothing now
-        for table in ("blocks", "texts"):
-            self.db.executemany(f"DELETE FROM {table} WHERE subject=?", gone_now)
         subjects = list(triples)
+        if not self._cold:  # a cold build lays the dumps out from every block at the end of the stage
+            self._old_rows += self.db.execute(
+                f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))",
+                (json.dumps(subjects),)).fetchall()
+            self._pending.update(subjects)
+        gone = [(s,) for s in subjects if not triples[s]]
+        for table in ("blocks", "texts"):
+            self.db.executemany(f"DELETE FROM {table} WHERE subject=?", gone)
         for at in range(0, len(subjects), RENDER_CHUNK):  # a block depends on its subject's triples alone
             chunk = {s: triples.pop(s) for s in subjects[at:at + RENDER_CHUNK]}
-            self._render_chunk(chunk)
+            self._render_chunk({s: ts for s, ts in chunk.items() if ts})
+            del chunk
             collect_chunk()
-        new_rows = self.db.execute(
-            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))", (dirty,)).fetchall()
-        self._relayout(cold, old_rows, new_rows)
+
+    def _laid_out_now(self) -> None:
+        """End a stage's rendering: move the dumps' layouts on by the subjects it emitted. A run may have two
+        stages (the policies, then the landscape), and splices against the files on disk once, with every
+        subject either emitted."""
+        if self.collected is not None:  # no dumps to lay out
+            return
+        pending = json.dumps(sorted(self._pending))
+        new_rows = [] if self._cold else self.db.execute(
+            f"SELECT {_LAYOUT_ROW} FROM blocks WHERE subject IN (SELECT value FROM json_each(?))",
+            (pending,)).fetchall()
+        self._relayout(self._cold, self._old_rows, new_rows)
+        self._dirty |= self._pending
+        self._pending, self._old_rows = set(), []
 
     def _render_chunk(self, triples: dict[str, list[Triple]]) -> None:
         """Render a chunk of subjects into the store: memory is bounded by the chunk, not the corpus."""
@@ -638,13 +698,10 @@ class IncrementalBuild:
         """Each dump's order of subjects and block sizes: the map the next build splices by."""
         stored = {fmt: self.cache.get(f"layout:{fmt}") for fmt in _DUMPS}
         self._layouts = {}
-        if cold or any(blob is None for blob in stored.values()):
-            rows = self.db.execute(f"SELECT {_LAYOUT_ROW} FROM blocks").fetchall()
+        if cold or any(blob is None for blob in stored.values()):  # from every block; nothing to splice against
             self._old_layouts = None
             for fmt, dump in _DUMPS.items():
-                entries = sorted(map(dump.entry, rows))
-                self._layouts[fmt] = _Layout([e[0] for e in entries], [e[1] for e in entries],
-                                             array.array("q", (e[2] for e in entries)))
+                self.cache.put(f"layout:{fmt}", _layout_blob(self.db, fmt, dump))
         else:
             current = {fmt: _Layout.load(fmt, blob) for fmt, blob in stored.items()}  # type: ignore[arg-type]
             if not self._laid_out:  # what the files on disk are: the map this run splices by
@@ -715,7 +772,7 @@ class IncrementalBuild:
         shared = self._shared_lists(changed)
         rendered = {s: [*_parse(shared.get(s, "")), *_parse(texts.get(s, ""))] for s in sorted(changed)}
         gone = {s for s, ts in rendered.items() if not ts}
-        self._render({s: ts for s, ts in rendered.items() if ts}, gone, cold)
+        self._render({s: ts for s, ts in rendered.items() if ts}, gone)
         return landscape.findings, landscape.files
 
     def _landscape_subjects(self, subjects: Iterable[str]) -> dict[str, str]:
@@ -745,30 +802,28 @@ class IncrementalBuild:
 
     # --- validation ------------------------------------------------------------------------------
 
-    def _validate(self, mapped: dict[str, _Policy]) -> None:
-        """Per-record checks for the re-mapped policies, a chunk of policies at a time (memory is bounded
-        by the chunk); the cross-record and shared-node checks run once over the corpus, in _global_findings."""
-        pids = sorted(mapped)
+    def _validate(self, chunk: dict[str, _Policy]) -> None:
+        """Per-record checks for a chunk of re-mapped policies, their findings stored with each (memory is
+        bounded by the chunk); the cross-record and shared-node checks run once over the corpus, in
+        _global_findings."""
         if self.collected is not None:  # the mapping's own findings; the checks are the caller's
             self.db.executemany("UPDATE policies SET findings=? WHERE id=?",
-                                [(_pack([f.as_dict() for f in mapped[pid].findings]), pid) for pid in pids])
+                                [(_pack([f.as_dict() for f in policy.findings]), pid) for pid, policy in chunk.items()])
             return
-        for at in range(0, len(pids), VALIDATE_CHUNK):
-            chunk = {pid: mapped[pid] for pid in pids[at:at + VALIDATE_CHUNK]}
-            stated = [t for policy in chunk.values() for t in policy.stated]
-            records = {pid: policy.records for pid, policy in chunk.items()}
-            results = check_results(stated, Locator(records, stated, self.minter), self.minter,
-                                    only=lambda check, _: not check.cross,
-                                    keep=functools.partial(self._owned_by, records.keys()))
-            per_policy: dict[str, list[Result]] = {pid: [] for pid in chunk}
-            for result in results:
-                owner = self.minter.owner_id(str(result.focus))
-                if not result.cross and owner in per_policy:
-                    per_policy[owner].append(result)
-            for pid, found in per_policy.items():
-                findings = chunk[pid].findings + [r.finding for r in unique_results(found)]
-                self.db.execute("UPDATE policies SET findings=? WHERE id=?",
-                                (_pack([f.as_dict() for f in findings]), pid))
+        stated = [t for policy in chunk.values() for t in policy.stated]
+        records = {pid: policy.records for pid, policy in chunk.items()}
+        results = check_results(stated, Locator(records, stated, self.minter), self.minter,
+                                only=lambda check, _: not check.cross,
+                                keep=functools.partial(self._owned_by, records.keys()))
+        per_policy: dict[str, list[Result]] = {pid: [] for pid in chunk}
+        for result in results:
+            owner = self.minter.owner_id(str(result.focus))
+            if not result.cross and owner in per_policy:
+                per_policy[owner].append(result)
+        for pid, found in per_policy.items():
+            findings = chunk[pid].findings + [r.finding for r in unique_results(found)]
+            self.db.execute("UPDATE policies SET findings=? WHERE id=?",
+                            (_pack([f.as_dict() for f in findings]), pid))
 
     def _owned_by(self, owners: Collection[str], cross: bool, focus: object) -> bool:
         """Whether a result's focus node belongs to one of ``owners`` (the policies a chunk validates)."""
@@ -786,17 +841,16 @@ class IncrementalBuild:
             keys = dict(self.db.execute("SELECT id, key FROM policies"))
             if known == digest and used == {p: keys.get(p) for p in used}:
                 return findings, cold
-        lines = dict.fromkeys((self._global_input() + str(self.cache.get("landscape:checked") or ""))
-                              .splitlines(keepends=True))  # shared nodes: said by many
-        text = "".join(lines)
+        text = b"".join(line.encode("utf-8") for line in self._global_lines())
         self._records.used.clear()  # from here on: the records the findings point into
 
         def listed() -> Iterator[Triple]:  # read only if a finding sits on a shared node
-            yield from _parse("".join(line for line in lines if _is_listing(line)))
+            yield from _parse("".join(line for line in self._global_lines() if _is_listing(line)))
 
         locator = Locator(self._records, listed(), self.minter, self._facility_records())
-        global_ = check_results([], locator, self.minter, nt=text.encode("utf-8"), only=self._decidable,
+        global_ = check_results([], locator, self.minter, nt=text, only=self._decidable,
                                 keep=lambda cross, focus: cross or self.minter.owner_id(str(focus)) is None)
+        del text
         findings = [r.finding for r in unique_results(global_)]
         self._store_global(digest, findings, set(self._records.used))
         return findings, True
@@ -813,8 +867,24 @@ class IncrementalBuild:
             self._shared_classes = {row["c"].value for row in solutions}
         return bool(self._shared_classes.intersection(check.classes))
 
-    def _global_input(self) -> str:
-        return "".join(t for (t,) in self.db.execute("SELECT global FROM policies ORDER BY id"))
+    def _global_lines(self) -> Iterator[str]:
+        """The cross-record checks' input: every policy's global lines, then the landscape's, each line once,
+        streamed from the store. A line on a policy's node is one policy's own and is said once by it (a
+        policy states only its own nodes, the landscape none of them): only the other lines, on shared
+        nodes said of by many, are remembered to be passed once."""
+        seen: set[str] = set()
+        policy = "<" + self.prefix
+        for (text,) in self.db.execute("SELECT global FROM policies ORDER BY id"):
+            for line in text.splitlines(keepends=True):
+                if line.startswith(policy):
+                    yield line
+                elif line not in seen:
+                    seen.add(line)
+                    yield line
+        for line in str(self.cache.get("landscape:checked") or "").splitlines(keepends=True):
+            if line not in seen:
+                seen.add(line)
+                yield line
 
     def _global_digest(self) -> str:
         """A digest of every policy's global triples (from their own digests, so no text is read)."""
@@ -831,7 +901,7 @@ class IncrementalBuild:
 
 
 class _Records(Mapping[str, list[Record]]):
-    """Policy id -> its records, decoded from the cache on first use (and noted as used)."""
+    """Policy id -> its records, decoded from the store on use (and noted as used); kept until forgotten."""
 
     def __init__(self, db: sqlite3.Connection, members: dict[str, list[_File]]):
         self.db = db
@@ -840,10 +910,12 @@ class _Records(Mapping[str, list[Record]]):
         self.used: set[str] = set()
 
     def record(self, file: _File) -> Record:
-        if file.record is None:
-            blob = self.db.execute("SELECT record FROM files WHERE rel=?", (file.rel,)).fetchone()[0]
-            file.record = _record(_unpack(blob))
-        return file.record
+        blob = self.db.execute("SELECT record FROM files WHERE rel=?", (file.rel,)).fetchone()[0]
+        return _record(_unpack(blob))
+
+    def forget(self) -> None:
+        """Let the decoded records go (between chunks: memory is bounded by the chunk, not the corpus)."""
+        self.loaded.clear()
 
     def __getitem__(self, pid: str) -> list[Record]:
         if pid not in self.members:
@@ -858,6 +930,25 @@ class _Records(Mapping[str, list[Record]]):
 
     def __len__(self) -> int:
         return len(self.members)
+
+
+class _SharedNodes:
+    """Shared subject -> its triples as the whole corpus states them, parsed on first use; a bounded number
+    is kept (there are few shared nodes, but every IRI a policy names is asked for)."""
+
+    LIMIT = 20_000
+
+    def __init__(self, build: IncrementalBuild):
+        self.build = build
+        self.parsed: dict[str, list[Triple]] = {}
+
+    def triples(self, subject: str) -> list[Triple]:
+        found = self.parsed.get(subject)
+        if found is None:
+            if len(self.parsed) >= self.LIMIT:
+                self.parsed.clear()
+            found = self.parsed[subject] = _parse(self.build._shared_lists([subject]).get(subject, ""))
+        return found
 
 
 @dataclass(frozen=True)
@@ -925,6 +1016,21 @@ class _Layout:
         else:
             keys = subjects if fmt == "ttl" else [nt_order(s) for s in subjects]
         return cls(list(keys), subjects, sizes)
+
+
+def _layout_blob(db: sqlite3.Connection, fmt: str, dump: _Dump) -> bytes:
+    """A dump's layout made from every block, ordered by SQLite, one dump at a time: what
+    ``_Layout(...).dump(fmt)`` gives, without the corpus's subjects held three times over."""
+    subjects: list[str] = []
+    keys: list[str] = []
+    sizes = array.array("q")
+    for key, subject, size in db.execute(
+            f"SELECT {dump.key}, subject, {dump.column}_n FROM blocks ORDER BY {dump.key}, subject"):
+        subjects.append(subject)
+        sizes.append(size)
+        if fmt == "jsonld":
+            keys.append(key)
+    return _Layout(keys, subjects, sizes).dump(fmt)
 
 
 def _next(positions: list[int], start: int, end: int) -> int:

@@ -109,7 +109,7 @@ def test_validating_in_chunks_gives_the_same_findings(tmp_path: Path, monkeypatc
     from kg.build import build
 
     whole = build(FIXTURES / "records", tmp_path / "whole", allow_invalid=True, cache=False)
-    monkeypatch.setattr(kg.incremental, "VALIDATE_CHUNK", 2)
+    monkeypatch.setattr(kg.incremental, "POLICY_CHUNK", 2)
     chunked = build(FIXTURES / "records", tmp_path / "chunked", allow_invalid=True, cache=False)
     assert sum(f.severity.value == "violation" for f in whole.findings) == 14
     assert [f.as_dict() for f in chunked.findings] == [f.as_dict() for f in whole.findings]
@@ -152,13 +152,13 @@ def test_load_runs_the_build_pipeline_and_holds_what_build_writes(name: str, tmp
     root = SEEDS if name == "seeds" else HUB_LIKE
     built = build(root, tmp_path / "out", allow_invalid=True)
     mapped: list[str] = []
-    original = incremental.IncrementalBuild._map
+    original = incremental.map_policy
 
-    def counting(self: incremental.IncrementalBuild, pid: str) -> object:
-        mapped.append(pid)
-        return original(self, pid)
+    def counting(records: list, *args: object) -> object:
+        mapped.append(records[0].id)
+        return original(records, *args)
 
-    monkeypatch.setattr(incremental.IncrementalBuild, "_map", counting)
+    monkeypatch.setattr(incremental, "map_policy", counting)
     kg = load(root)
     dump = (tmp_path / "out" / "ccus-kg.nt").read_text(encoding="utf-8").splitlines()
     assert sorted(set(nt_lines(kg.triples))) == sorted(dump)

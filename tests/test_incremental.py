@@ -310,3 +310,38 @@ def test_a_dangling_link_is_reported_not_skipped_by_both_builds(tmp_path: Path) 
         assert result.exit_code == 1
         assert f"violation {seeds / 'gone.md'}: cannot be read: No such file or directory" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("root", ["seeds", "hub-like"])
+def test_chunk_boundaries_never_show_in_the_dumps_or_findings(root: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both passes take a chunk of policies at a time (mapped, patched, checked, rendered, dropped): a cold
+    build in chunks of 3 policies, 2 subjects rendered at a time, writes the bytes and findings of one chunk;
+    so does a rebuild in chunks of 2 after an edit that reaches another policy through an inverse link."""
+    from .fixtures_hub import HUB_LIKE
+
+    content = tmp_path / root
+    shutil.copytree(SEEDS if root == "seeds" else HUB_LIKE, content)
+    whole = build(content, tmp_path / "whole", allow_invalid=True, cache=False)
+    monkeypatch.setattr(kg.incremental, "POLICY_CHUNK", 3)
+    monkeypatch.setattr(kg.incremental, "RENDER_CHUNK", 2)
+    out = tmp_path / "chunked"
+    chunked = build(content, out, allow_invalid=True)
+    assert isinstance(chunked, Built) and chunked.remapped == chunked.policies > 3 * 2  # several chunks
+    for name in DUMPS:
+        assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    assert [f.as_dict() for f in chunked.findings] == [f.as_dict() for f in whole.findings]
+    assert chunked.summary() | {"seconds": 0} == whole.summary() | {"seconds": 0}
+
+    policies = sorted((content / "policies" / "en" if root == "hub-like" else content).glob("*.md"))
+    target = front(policies[-1])[0]["id"]  # the last chunk's policy gains an inverse link from the first's
+    rewrite(policies[0], lambda d: d.setdefault("evolution", {}).update(supersedes=[target]))
+    monkeypatch.setattr(kg.incremental, "POLICY_CHUNK", 2)
+    monkeypatch.setattr(kg.incremental, "RENDER_CHUNK", 5_000)
+    rebuilt = build(content, out, allow_invalid=True)
+    assert isinstance(rebuilt, Built) and rebuilt.remapped >= 2
+    monkeypatch.undo()
+    full = build(content, tmp_path / "full", allow_invalid=True, cache=False)
+    for name in DUMPS:
+        assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    assert [f.as_dict() for f in rebuilt.findings] == [f.as_dict() for f in full.findings]

@@ -301,3 +301,25 @@ def test_a_build_folder_without_a_store_gets_one_from_its_own_dump(tmp_path: Pat
     again, modules = lineage(tmp_path, corpus)
     assert again.stderr == f"answered from the build in {out}/ (current for 4 record files)\n"
     assert not modules & set(PIPELINE)
+
+
+def test_the_store_is_loaded_a_slice_of_whole_lines_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dump is bulk-loaded from its file in slices cut at line breaks (the loader's memory is bounded by
+    the slice): slices of 300 bytes, which cut most lines, give the store the dump and the schemes give."""
+    import pyoxigraph as ox
+
+    import kg.readers
+    from kg.export import ntriples
+    from kg.vocab import vocabularies
+
+    dump = tmp_path / "dump.nt"
+    lines = [f'<https://example.org/s{i}> <https://example.org/p> "{"é" * i}\\nline {i}" .\n' for i in range(40)]
+    dump.write_text("".join(lines)[:-1], encoding="utf-8")  # and a last line without its line break
+    monkeypatch.setattr(kg.readers, "LOAD_SLICE", 300)
+    kg.readers.load_store(dump, tmp_path / "store")
+    expected = ox.Store()
+    expected.bulk_load(dump.read_bytes() + b"\n" + ntriples(vocabularies().graph).encode("utf-8"),
+                       ox.RdfFormat.N_TRIPLES)
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    assert len(store) == len(expected) > 40
+    assert set(store) == set(expected)
