@@ -841,11 +841,12 @@ class IncrementalBuild:
             keys = dict(self.db.execute("SELECT id, key FROM policies"))
             if known == digest and used == {p: keys.get(p) for p in used}:
                 return findings, cold
-        text = b"".join(line.encode("utf-8") for line in self._global_lines())
+        text = b"".join(part.encode("utf-8") for part in self._global_parts())
         self._records.used.clear()  # from here on: the records the findings point into
 
         def listed() -> Iterator[Triple]:  # read only if a finding sits on a shared node
-            yield from _parse("".join(line for line in self._global_lines() if _is_listing(line)))
+            yield from _parse("".join(line for part in self._global_parts()
+                                      for line in part.splitlines(keepends=True) if _is_listing(line)))
 
         locator = Locator(self._records, listed(), self.minter, self._facility_records())
         global_ = check_results([], locator, self.minter, nt=text, only=self._decidable,
@@ -867,24 +868,23 @@ class IncrementalBuild:
             self._shared_classes = {row["c"].value for row in solutions}
         return bool(self._shared_classes.intersection(check.classes))
 
-    def _global_lines(self) -> Iterator[str]:
-        """The cross-record checks' input: every policy's global lines, then the landscape's, each line once,
+    def _global_parts(self) -> Iterator[str]:
+        """The cross-record checks' input, a policy's lines at a time (then the landscape's), each line once,
         streamed from the store. A line on a policy's node is one policy's own and is said once by it (a
         policy states only its own nodes, the landscape none of them): only the other lines, on shared
         nodes said of by many, are remembered to be passed once."""
         seen: set[str] = set()
         policy = "<" + self.prefix
+
+        def first(line: str) -> bool:
+            if line in seen:
+                return False
+            seen.add(line)
+            return True
+
         for (text,) in self.db.execute("SELECT global FROM policies ORDER BY id"):
-            for line in text.splitlines(keepends=True):
-                if line.startswith(policy):
-                    yield line
-                elif line not in seen:
-                    seen.add(line)
-                    yield line
-        for line in str(self.cache.get("landscape:checked") or "").splitlines(keepends=True):
-            if line not in seen:
-                seen.add(line)
-                yield line
+            yield "".join(line for line in text.splitlines(keepends=True) if line.startswith(policy) or first(line))
+        yield "".join(filter(first, str(self.cache.get("landscape:checked") or "").splitlines(keepends=True)))
 
     def _global_digest(self) -> str:
         """A digest of every policy's global triples (from their own digests, so no text is read)."""
