@@ -22,7 +22,7 @@ from kg.iris import Minter
 from kg.mapping import Mapped, Triple
 from kg.namespaces import DEFAULT_BASE
 from kg.outputs import OutputSet, locked
-from kg.readers import write_store
+from kg.readers import StoreChanges, write_store
 from kg.records import Corpus
 from kg.resources import ontology_file
 from kg.sparql import GraphSource, to_graph
@@ -181,7 +181,8 @@ def _run(seeds: Path, out: Path, base: str, allow_invalid: bool, progress: Progr
             run.write(published, into={fmt: outputs.path(name) for fmt, name in names.items()})
             built.spliced = run.spliced
             _write_ontology(outputs)
-            write_store(outputs, seeds, base, built.counts())
+            lines = run.spliced_lines()
+            write_store(outputs, seeds, base, built.counts(), StoreChanges(*lines) if lines else None)
             outputs.publish()
             run.written(paths)
         run.commit()

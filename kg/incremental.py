@@ -354,6 +354,16 @@ class IncrementalBuild:
             else:
                 write_atomic_with(targets[fmt], functools.partial(self._assemble, dump))
 
+    def spliced_lines(self) -> tuple[list[str], bytes] | None:
+        """The subjects whose lines this run replaced in the N-Triples dump it spliced, and their lines now
+        (None when it wrote that dump whole): what a copy of the last store needs to become this one."""
+        if "nt" not in self.spliced:
+            return None
+        subjects = sorted(self._dirty)
+        texts = self.db.execute("SELECT nt FROM texts WHERE subject IN (SELECT value FROM json_each(?))",
+                                (json.dumps(subjects),))
+        return subjects, "".join(text for (text,) in texts).encode("utf-8")
+
     def _assemble(self, dump: _Dump, handle: IO[bytes]) -> None:
         """The blocks in order inside the dump's frame, streamed from the store (no dump-sized string)."""
         # SQLite orders TEXT by its UTF-8 bytes, which is Python's order of str; ntkey is nt_order(subject).

@@ -147,21 +147,72 @@ def started_ns(outputs: Any) -> int:
         return 0  # no lock file: trust nothing of what the build may have read
 
 
-def write_store(outputs: Any, seeds: Path, base: str, counts: dict[str, int]) -> None:
+def write_store(outputs: Any, seeds: Path, base: str, counts: dict[str, int],
+                changes: StoreChanges | None = None) -> None:
     """Load the staged N-Triples dump plus the SKOS schemes into ``store/`` and write ``manifest.json``.
 
     ``outputs`` is the build's staged :class:`kg.outputs.OutputSet`; ``counts``
     its findings per severity (the manifest keeps the violations so a reader
-    can say it answers from a build that had some).
+    can say it answers from a build that had some). ``changes``, when the
+    build spliced the N-Triples dump of the published set, says which subjects
+    it replaced: the published store is then copied (hard links) and only
+    those subjects are replaced in the copy, instead of loading every triple.
     """
     from kg.export import write_atomic
 
-    load_store(outputs.path(DATA), outputs.path(STORE))
+    previous = current_set(outputs.out)
+    if changes is None or previous is None or not (previous / STORE).is_dir() \
+            or not update_store(previous / STORE, outputs.path(STORE), changes):
+        load_store(outputs.path(DATA), outputs.path(STORE))
     found = manifest(seeds, base, counts.get("violation", 0), since_ns=started_ns(outputs))
     write_atomic(outputs.path(MANIFEST), json.dumps(found, indent=1, sort_keys=True) + "\n")
 
 
 LOAD_SLICE = 32 << 20  # bytes of the dump bulk-loaded at a time
+UPDATE_LIMIT = 20_000  # subjects replaced in a copy of the published store; more, and the store is loaded anew
+
+
+@dataclass(frozen=True)
+class StoreChanges:
+    """What a spliced build changed in the N-Triples dump: every line of ``subjects`` was replaced by ``nt``
+    (their lines now; a subject that renders to nothing has none)."""
+
+    subjects: list[str]
+    nt: bytes
+
+
+def update_store(published: Path, folder: Path, changes: StoreChanges) -> bool:
+    """A new store at ``folder``: a copy of the ``published`` one (hard links to its immutable files) with
+    ``changes`` applied. False, leaving nothing at ``folder``, when the change is too large to be cheaper
+    than loading the dump or the published store cannot be read; the caller then loads the dump."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    from kg.export import ntriples
+    from kg.vocab import vocabularies
+
+    if len(changes.subjects) > UPDATE_LIMIT:
+        return False
+    try:
+        source = ox.Store.read_only(str(published))
+        source.backup(str(folder))
+        del source
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    store = ox.Store(str(folder))
+    gone = [quad for subject in changes.subjects
+            for quad in store.quads_for_pattern(ox.NamedNode(subject), None, None, ox.DefaultGraph())]
+    for quad in gone:
+        store.remove(quad)
+    if changes.nt:
+        store.load(changes.nt, ox.RdfFormat.N_TRIPLES)
+    # a subject of the data that the SKOS schemes also describe keeps the schemes' triples
+    store.load(ntriples(vocabularies().graph).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store  # closes RocksDB before the folder is renamed or opened elsewhere
+    return True
 
 
 def load_store(data: Path, folder: Path) -> None:

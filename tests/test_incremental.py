@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 import kg.incremental
+import kg.readers
 from kg.build import build
 from kg.cli import main
 from kg.incremental import CACHE_FILE, Built
@@ -37,16 +38,42 @@ def rewrite(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
     path.write_text("---\n" + json.dumps(data, indent=2, ensure_ascii=False) + "\n---\n" + body, encoding="utf-8")
 
 
+def store_quads(out: Path) -> list[str]:
+    """Every quad of the readers' store in the published set of ``out``, as text, sorted."""
+    import pyoxigraph as ox
+
+    from kg.readers import STORE, current_set
+
+    folder = current_set(out)
+    assert folder is not None
+    store = ox.Store.read_only(str(folder / STORE))
+    return sorted(str(quad) for quad in store.quads_for_pattern(None, None, None))
+
+
 def same_as_full(seeds: Path, out: Path, tmp_path: Path) -> Built:
     """Build against the on-disk store in out, and against a fresh store in memory (--no-cache) into a
     fresh folder; assert both agree byte for byte."""
-    built = build(seeds, out, allow_invalid=True)
+    published = kg.readers.current_set(out)
+    had_store = published is not None and (published / kg.readers.STORE).is_dir()
+    loaded: list[Path] = []
+    load = kg.readers.load_store
+
+    def loading(data: Path, folder: Path) -> None:
+        loaded.append(folder)
+        load(data, folder)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kg.readers, "load_store", loading)
+        built = build(seeds, out, allow_invalid=True)
     assert isinstance(built, Built)
+    if "nt" in built.spliced:  # the published store copied and only the changed subjects replaced
+        assert len(loaded) == (0 if had_store else 1)
     full_out = tmp_path / "full"
     shutil.rmtree(full_out, ignore_errors=True)
     full = build(seeds, full_out, allow_invalid=True, cache=False)
     for name in DUMPS:
         assert (out / name).read_bytes() == (full_out / name).read_bytes(), name
+    assert store_quads(out) == store_quads(full_out)  # the readers' store too, updated in place or loaded
     assert [f.as_dict() for f in built.findings] == [f.as_dict() for f in full.findings]
     summary = {k: v for k, v in built.summary().items() if k not in ("seconds", "remapped")}
     assert summary == {k: v for k, v in full.summary().items() if k not in ("seconds", "remapped")}
@@ -345,3 +372,16 @@ def test_chunk_boundaries_never_show_in_the_dumps_or_findings(root: str, tmp_pat
     for name in DUMPS:
         assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     assert [f.as_dict() for f in rebuilt.findings] == [f.as_dict() for f in full.findings]
+
+
+def test_an_edit_without_a_published_store_loads_the_dump_into_a_new_one(seeds_copy: Path, tmp_path: Path) -> None:
+    from kg.readers import STORE, current_set
+
+    out = tmp_path / "out"
+    build(seeds_copy, out, allow_invalid=True)
+    folder = current_set(out)
+    assert folder is not None
+    shutil.rmtree(folder / STORE)  # a set written before builds left a store, or one damaged
+    rewrite(sorted(seeds_copy.glob("*.md"))[0], lambda d: d.update(description="Edited."))
+    assert same_as_full(seeds_copy, out, tmp_path).spliced == ["ttl", "nt", "jsonld"]
+
