@@ -520,7 +520,7 @@ class IncrementalBuild:
         2. with the inverse links known, map each chunk again (mapping is deterministic), patch, run
            its per-record checks and render its subjects into the store (:meth:`_emit`).
         """
-        old_inverse = set(str(self.cache.get("inverse") or "").splitlines(keepends=True))
+        old_inverse = set(_lines(str(self.cache.get("inverse") or "")))
         done: set[str] = set()
         touched_shared: set[str] = set()
         old_subjects: set[str] = set()
@@ -589,7 +589,7 @@ class IncrementalBuild:
             return {}
         stated = self._map(pid).stated
         global_ = "".join(_nt(global_triples(stated, self.minter)))
-        links = "".join(line for line in global_.splitlines(keepends=True) if _is_link(line))
+        links = "".join(line for line in _lines(global_) if _is_link(line))
         on_shared = [t for t in stated if not str(t[0]).startswith(self.prefix)]
         by_subject: dict[str, dict[str, None]] = {}
         for (s, _, _), line in zip(on_shared, _nt(on_shared), strict=True):
@@ -856,7 +856,7 @@ class IncrementalBuild:
 
         def listed() -> Iterator[Triple]:  # read only if a finding sits on a shared node
             yield from _parse("".join(line for part in self._global_parts()
-                                      for line in part.splitlines(keepends=True) if _is_listing(line)))
+                                      for line in _lines(part) if _is_listing(line)))
 
         locator = Locator(self._records, listed(), self.minter, self._facility_records())
         global_ = check_results([], locator, self.minter, nt=text, only=self._decidable,
@@ -893,8 +893,8 @@ class IncrementalBuild:
             return True
 
         for (text,) in self.db.execute("SELECT global FROM policies ORDER BY id"):
-            yield "".join(line for line in text.splitlines(keepends=True) if line.startswith(policy) or first(line))
-        yield "".join(filter(first, str(self.cache.get("landscape:checked") or "").splitlines(keepends=True)))
+            yield "".join(line for line in _lines(text) if line.startswith(policy) or first(line))
+        yield "".join(filter(first, _lines(str(self.cache.get("landscape:checked") or ""))))
 
     def _global_digest(self) -> str:
         """A digest of every policy's global triples (from their own digests, so no text is read)."""
@@ -1067,11 +1067,21 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+def _lines(text: str) -> list[str]:
+    """N-Triples text cut after each line break ("\\n") alone: ``str.splitlines`` also cuts at U+0085,
+    U+2028 and other characters a literal holds unescaped."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def _distinct_lines(rows: Iterable[tuple[str, str]]) -> str:
     """What a corpus says of a shared node: the policies' lines in policy-id order, each line once."""
     lines: dict[str, None] = {}
     for _, text in sorted(rows):
-        lines.update(dict.fromkeys(text.splitlines(keepends=True)))
+        lines.update(dict.fromkeys(_lines(text)))
     return "".join(lines)
 
 
@@ -1106,7 +1116,7 @@ def _inverse(link_texts: Iterable[str]) -> set[str]:
     links: list[tuple[str, str, str]] = []
     policies: set[str] = set()
     for text in link_texts:
-        for line in text.splitlines():
+        for line in filter(None, text.split("\n")):  # not splitlines: a literal may hold U+0085 or U+2028
             s, p, o = line.split(" ", 2)
             if p[1:-1] in _INVERSE:
                 links.append((s, p[1:-1], o[:-2]))
@@ -1141,7 +1151,7 @@ def _parse(text: str) -> list[Triple]:
         return []
     sink = _Sink()
     parser = W3CNTriplesParser(sink=sink)  # type: ignore[arg-type]
-    for line in text.splitlines():
+    for line in filter(None, text.split("\n")):  # not splitlines: a literal may hold U+0085 or U+2028
         parts = line.split(" ")
         if len(parts) == 4 and parts[2].startswith("<") and parts[3] == ".":
             sink.triples.append((URIRef(parts[0][1:-1]), URIRef(parts[1][1:-1]), URIRef(parts[2][1:-1])))
