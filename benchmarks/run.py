@@ -246,10 +246,15 @@ def main() -> None:
         timed = commands(folder, args.repeat)
         print(json.dumps({"records": args.records, "commands": timed, "machine": machine()}, indent=2))
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.naive_only:
+    if args.naive_only:
+        with tempfile.TemporaryDirectory() as tmp:
             print(json.dumps(naive(folder, Path(tmp), args.cap, args.step_cap)))
-            return
+        return
+    # The whole commands first, while this process is small: Linux counts the peak RSS of the image a
+    # child replaces at exec (a copy of this process) in the child's ru_maxrss, so after the in-process
+    # steps below (8 GB at 100k) every command would report this process's peak instead of its own.
+    timed = commands(folder, args.repeat)
+    with tempfile.TemporaryDirectory() as tmp:
         result = ours(folder, Path(tmp))
     naive_result = None
     if args.naive:
@@ -258,7 +263,6 @@ def main() -> None:
                                 "--naive-only"],
                                check=True, capture_output=True, text=True)
         naive_result = json.loads(child.stdout.strip().splitlines()[-1])
-    timed = commands(folder, args.repeat)
     steps = result["steps"]
     total = round(sum(steps[s] for s in END_TO_END), 3)
     out: dict[str, Any] = {
