@@ -120,7 +120,8 @@ def load(seeds: Path, base: str = DEFAULT_BASE, progress: Progress | None = None
     seen = set(stated)
     derived = [t for subject in sorted(collected.subjects) for t in dict.fromkeys(collected.subjects[subject])
                if t not in seen]
-    corpus = Corpus(root=run.root, records=collected.records, findings=built.findings, files=built.files,
+    records = [r for pid in sorted(collected.policies) for r in collected.policies[pid].records]  # by (id, language)
+    corpus = Corpus(root=run.root, records=records, findings=built.findings, files=built.files,
                     facilities=landscape.facilities if landscape else [],
                     countries=landscape.countries if landscape else [])
     return KnowledgeGraph(corpus, Mapped(stated, derived), base, time.perf_counter() - started,

@@ -169,7 +169,6 @@ class Collected:
 
     subjects: dict[str, list[Triple]] = field(default_factory=dict)  # subject -> its triples, as rendered
     policies: dict[str, _Policy] = field(default_factory=dict)  # policy id -> what its records state
-    records: list[Record] = field(default_factory=list)  # the records built, sorted by (id, language)
     landscape: Landscape | None = None  # a content root's facilities and profiles
 
 
@@ -334,8 +333,6 @@ class IncrementalBuild:
         findings.sort(key=finding_order)
         triples = self.db.execute("SELECT COALESCE(SUM(n), 0) FROM blocks").fetchone()[0] \
             if self.collected is None else sum(len(set(ts)) for ts in self.collected.subjects.values())
-        if self.collected is not None:
-            self.collected.records = [self._records.record(f) for f in winners]
         return Built(findings=findings, records=len(winners), files=len(files) + landscape_files,
                      policies=len(members),
                      languages=sorted({f.lang or "" for f in winners}), triples=triples,

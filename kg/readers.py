@@ -181,6 +181,14 @@ class StoreChanges:
     nt: bytes
 
 
+def _schemes() -> bytes:
+    """The SKOS schemes a readers' store holds beside the data, as N-Triples."""
+    from kg.export import ntriples
+    from kg.vocab import vocabularies
+
+    return ntriples(vocabularies().graph).encode("utf-8")
+
+
 def update_store(published: Path, folder: Path, changes: StoreChanges) -> bool:
     """A new store at ``folder``: a copy of the ``published`` one (hard links to its immutable files) with
     ``changes`` applied. False, leaving nothing at ``folder``, when the change is too large to be cheaper
@@ -188,9 +196,6 @@ def update_store(published: Path, folder: Path, changes: StoreChanges) -> bool:
     import shutil
 
     import pyoxigraph as ox
-
-    from kg.export import ntriples
-    from kg.vocab import vocabularies
 
     if len(changes.subjects) > UPDATE_LIMIT:
         return False
@@ -209,7 +214,7 @@ def update_store(published: Path, folder: Path, changes: StoreChanges) -> bool:
     if changes.nt:
         store.load(changes.nt, ox.RdfFormat.N_TRIPLES)
     # a subject of the data that the SKOS schemes also describe keeps the schemes' triples
-    store.load(ntriples(vocabularies().graph).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.load(_schemes(), ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store  # closes RocksDB before the folder is renamed or opened elsewhere
     return True
@@ -218,9 +223,6 @@ def update_store(published: Path, folder: Path, changes: StoreChanges) -> bool:
 def load_store(data: Path, folder: Path) -> None:
     """A new Oxigraph store at ``folder``: the N-Triples dump ``data`` plus the SKOS schemes."""
     import pyoxigraph as ox
-
-    from kg.export import ntriples
-    from kg.vocab import vocabularies
 
     store = ox.Store(str(folder))
     # A slice of whole lines at a time: Oxigraph's bulk loader holds a batch of up to a million triples
@@ -234,7 +236,7 @@ def load_store(data: Path, folder: Path) -> None:
             store.bulk_load(block[:cut], ox.RdfFormat.N_TRIPLES)
         if rest:  # a last line without its line break
             store.bulk_load(rest, ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(ntriples(vocabularies().graph).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(_schemes(), ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store  # closes RocksDB before the folder is renamed or opened elsewhere
 
